@@ -90,8 +90,8 @@ ABBREVIATIONS = ("e.g.", "i.e.", "para.", "paras.", "art.", "arts.", "etc.", "cf
 
 HEADER_LINE = re.compile(
     r"^\s*(table \d\..*|PROTOCOL|REQUIREMENTS|SPECIFIC OBJECTIVES|SPECIFIC|OBJECTIVES|FRAMEWORK|"
-    r"INDICATORS|\(Minimum standard\)|IMPLEMENTATION|MEASURES|OPERATIONAL|OPERATIONAL INDICATORS|"
-    r"RESOURCES|OPERATIONAL INDICATORS RESOURCES|overview)\s*$"
+    r"INDICATORS|FRAMEWORK INDICATORS|\(Minimum [Ss]tandard\)|IMPLEMENTATION|MEASURES|OPERATIONAL|"
+    r"OPERATIONAL INDICATORS|RESOURCES|OPERATIONAL INDICATORS RESOURCES|IMPLEMENTATION MEASURES|overview)\s*$"
 )
 
 ARTICLE_HINT = re.compile(r"\(?\s*articles?\b", re.IGNORECASE)
@@ -158,6 +158,8 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
+        elif out.endswith("/") and not out.endswith(" /"):
+            out += line
         elif out.endswith("-") and not out.endswith(" -") and line[:1].isalpha():
             stem = re.findall(r"([A-Za-z]+)-$", out)
             prefix = stem[0].lower() if stem else ""
@@ -225,8 +227,9 @@ def _parse_range(spec: str, where: str) -> list[tuple[int, int]]:
 
 
 def _paragraph_end(seed: list[str], start: int) -> int:
+    # A page's last paragraph often runs straight into the next page's running header.
     end = start
-    while end + 1 < len(seed) and seed[end + 1].strip():
+    while end + 1 < len(seed) and seed[end + 1].strip() and not HEADER_LINE.match(seed[end + 1]):
         end += 1
     return end
 
@@ -410,15 +413,18 @@ def _runs(numbers: list[int]) -> str:
     return ", ".join(runs)
 
 
-_NOTE = re.compile(r"\s*(\((?:[^()]*)\))\s*$")
-
-
 def citation_note(citation: str) -> str:
     """The trailing parenthetical of a citation, e.g. '(chapter 3)'; empty if none."""
-    m = _NOTE.search(citation)
-    if not m or "publish" in m.group(1).lower():
+    text = citation.rstrip()
+    if not text.endswith(")"):
         return ""
-    return m.group(1)
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            note = text[i:]
+            return "" if "publish" in note.lower() else note
+    return ""
 
 
 def build_pillar(pillar: dict) -> dict:
@@ -464,21 +470,25 @@ def build_pillar(pillar: dict) -> dict:
 _AMOUNT = re.compile(r"\b(budget|funds?|funding|amount|allocat\w*|spent|expenditure|cost|financial)\b", re.I)
 _COUNT = re.compile(r"^(number|numbers|no\.|percentage|proportion|rate|ratio|share)\b|\bnumber of\b", re.I)
 _YESNO = re.compile(
-    r"\b(in place|existence|exists?|established|adopted|evidence of|availability|available|"
-    r"ratif\w+|signed|appointed|designated|legislation|agreement)\b",
+    r"\b(in place|existence|exists?|established|adopted|adoption of|evidence|availability|available|"
+    r"ratif\w+|signed|appointed|designated|legislation|agreement|included in|meets regularly)\b|^no\b",
     re.I,
 )
+_FACT = re.compile(r"^(existence|evidence)\b|\bin place\b", re.I)
 
 
 def answer_type(text: str) -> str:
     """How an operational indicator is answered, read from its wording.
 
-    'number of …' and percentages are counts; budgets and allocations are amounts; 'in place',
-    'existence of', 'evidence of' and similar statements of fact are yes/no with evidence;
-    anything else (e.g. 'quality of …', 'impact …') is a narrative.
+    'Number of …' and percentages are counts; 'Existence of …', 'Evidence …' and '… in place'
+    are yes/no with evidence (even when what exists is a budget); budgets, funds and allocations
+    are amounts; other statements of fact (adopted, included, meets regularly) are yes/no; the
+    rest ('Severity of sanctions', 'Type of services offered') is a narrative.
     """
     if _COUNT.search(text):
         return "count"
+    if _FACT.search(text):
+        return "yes_no"
     if _AMOUNT.search(text):
         return "amount"
     if _YESNO.search(text):
@@ -490,14 +500,19 @@ def build(seed_path: Path, source_dir: Path) -> dict:
     """The whole catalogue fixture from the seed and every map and annex file in ``source_dir``."""
     seed = read_seed(seed_path)
     annex = json.loads((source_dir / "annex.json").read_text(encoding="utf-8"))
-    keys = {d["key"] for d in annex["documents"]}
+    documents = {d["key"]: d for d in annex["documents"]}
     pillars = []
     for path in sorted(source_dir.glob("pillar*.map")):
         pillar = build_pillar(parse_map(path, seed))
         for req in pillar["requirements"]:
             for res in req["resources"]:
-                if res["document"] is not None and res["document"] not in keys:
-                    raise MapError(f"{path.name}: {res['code']} links to unknown document {res['document']!r}")
+                key = res["document"]
+                if key is None:
+                    continue
+                if key not in documents:
+                    raise MapError(f"{path.name}: {res['code']} links to unknown document {key!r}")
+                doc = documents[key]
+                res["document"] = {k: doc[k] for k in ("key", "organisation", "title", "year", "url")}
         pillars.append(pillar)
     numbers = [p["number"] for p in pillars]
     if numbers != sorted(PILLARS):
