@@ -1,0 +1,245 @@
+"""Read-only REST API over the catalogue, under ``/api/v1/frameworks/<code>/``. Public, like the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .exporting import export_catalogue
+from .models import Framework, Item, Pillar, Requirement, ResourceCitation, ResourceDocument
+
+FW_PARAM = OpenApiParameter("fw", OpenApiTypes.STR, OpenApiParameter.PATH, description="Framework code, e.g. unodc-2009")
+
+
+class DocumentSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResourceDocument
+        fields = ["key", "organisation", "title", "year", "url"]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Framework
+        fields = ["code", "title", "edition", "publisher", "published"]
+
+
+class PillarSerializer(serializers.ModelSerializer):
+    requirement_count = serializers.IntegerField(read_only=True)
+    framework_indicator_count = serializers.IntegerField(read_only=True)
+    implementation_measure_count = serializers.IntegerField(read_only=True)
+    operational_indicator_count = serializers.IntegerField(read_only=True)
+    resource_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Pillar
+        fields = [
+            "number",
+            "code",
+            "name",
+            "requirement_count",
+            "framework_indicator_count",
+            "implementation_measure_count",
+            "operational_indicator_count",
+            "resource_count",
+        ]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    requirement = serializers.CharField(source="requirement.code", read_only=True)
+    pillar = serializers.IntegerField(source="pillar.number", read_only=True)
+
+    class Meta:
+        model = Item
+        fields = ["code", "kind", "text", "band", "answer_type", "requirement", "pillar"]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    document = DocumentSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ResourceCitation
+        fields = ["code", "citation", "note", "band", "document"]
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    pillar = serializers.IntegerField(source="pillar.number", read_only=True)
+
+    class Meta:
+        model = Requirement
+        fields = ["code", "title", "articles", "is_overview", "pillar"]
+
+
+class _ItemInRequirementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Item
+        fields = ["code", "text", "band", "answer_type"]
+
+
+extend_schema_field_list = extend_schema_field(_ItemInRequirementSerializer(many=True))
+
+
+class RequirementDetailSerializer(RequirementSerializer):
+    objectives = serializers.SerializerMethodField()
+    framework_indicators = serializers.SerializerMethodField()
+    implementation_measures = serializers.SerializerMethodField()
+    operational_indicators = serializers.SerializerMethodField()
+    resources = CitationSerializer(many=True, read_only=True)
+
+    class Meta(RequirementSerializer.Meta):
+        fields = [
+            *RequirementSerializer.Meta.fields,
+            "objectives",
+            "framework_indicators",
+            "implementation_measures",
+            "operational_indicators",
+            "resources",
+        ]
+
+    def _column(self, obj: Requirement, kind: str) -> list[dict[str, Any]]:
+        items = [i for i in obj.items.all() if i.kind == kind]
+        return list(_ItemInRequirementSerializer(items, many=True).data)
+
+    @extend_schema_field_list
+    def get_objectives(self, obj: Requirement) -> list[dict[str, Any]]:
+        return self._column(obj, Item.Kind.OBJECTIVE)
+
+    @extend_schema_field_list
+    def get_framework_indicators(self, obj: Requirement) -> list[dict[str, Any]]:
+        return self._column(obj, Item.Kind.FRAMEWORK_INDICATOR)
+
+    @extend_schema_field_list
+    def get_implementation_measures(self, obj: Requirement) -> list[dict[str, Any]]:
+        return self._column(obj, Item.Kind.IMPLEMENTATION_MEASURE)
+
+    @extend_schema_field_list
+    def get_operational_indicators(self, obj: Requirement) -> list[dict[str, Any]]:
+        return self._column(obj, Item.Kind.OPERATIONAL_INDICATOR)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResourceDocument
+        fields = ["key", "section", "organisation", "title", "year", "url", "availability", "note"]
+
+
+class _InFramework:
+    """Everything under /frameworks/<fw>/ belongs to that framework; an unknown one is a 404."""
+
+    kwargs: dict[str, Any]
+
+    def framework(self) -> Framework:
+        if not hasattr(self, "_framework"):
+            self._framework = get_object_or_404(Framework, code=self.kwargs["fw"])
+        return self._framework
+
+
+@extend_schema_view(list=extend_schema(summary="List frameworks"), retrieve=extend_schema(summary="A framework"))
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Framework.objects.all()
+    serializer_class = FrameworkSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "code"
+    lookup_url_kwarg = "fw"
+
+    @extend_schema(summary="The whole catalogue as one document", responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, fw: str) -> Response:
+        return Response(export_catalogue(self.get_object()))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Pillars of a framework", parameters=[FW_PARAM]),
+    retrieve=extend_schema(summary="A pillar", parameters=[FW_PARAM]),
+)
+class PillarViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PillarSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "number"
+    lookup_value_regex = r"[0-9]+"
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Pillar]:
+        return Pillar.objects.filter(framework=self.framework()).with_counts()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Protocol requirements",
+        parameters=[FW_PARAM, OpenApiParameter("pillar", OpenApiTypes.INT, description="pillar number")],
+    ),
+    retrieve=extend_schema(summary="A requirement with its six columns", parameters=[FW_PARAM]),
+)
+class RequirementViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9]+\.[0-9]+"
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return RequirementDetailSerializer if self.action == "retrieve" else RequirementSerializer
+
+    def get_queryset(self) -> QuerySet[Requirement]:
+        qs = Requirement.objects.filter(framework=self.framework()).select_related("pillar")
+        if self.action == "retrieve":
+            return qs.with_detail()
+        pillar = self.request.query_params.get("pillar")
+        if pillar and pillar.isdigit():
+            qs = qs.filter(pillar__number=int(pillar))
+        return qs.order_by("pillar__number", "position")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Catalogue items (objectives, indicators, measures)",
+        parameters=[
+            FW_PARAM,
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=Item.Kind.values),
+            OpenApiParameter("requirement", OpenApiTypes.STR, description="requirement code, e.g. 1.4"),
+            OpenApiParameter("pillar", OpenApiTypes.INT),
+        ],
+    ),
+    retrieve=extend_schema(summary="An item", parameters=[FW_PARAM]),
+)
+class ItemViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ItemSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9]+\.[0-9]+\.[A-Z]{1,2}[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Item]:
+        qs = Item.objects.filter(framework=self.framework()).select_related("requirement", "pillar")
+        params = self.request.query_params
+        if params.get("kind") in Item.Kind.values:
+            qs = qs.filter(kind=params["kind"])
+        if params.get("requirement"):
+            qs = qs.filter(requirement__code=params["requirement"])
+        if params.get("pillar", "").isdigit():
+            qs = qs.filter(pillar__number=int(params["pillar"]))
+        return qs.order_by("pillar__number", "requirement__position", "kind_order", "position")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Annex documents (resources and legal instruments)",
+        parameters=[FW_PARAM, OpenApiParameter("section", OpenApiTypes.STR, enum=ResourceDocument.Section.values)],
+    ),
+    retrieve=extend_schema(summary="An annex document", parameters=[FW_PARAM]),
+)
+class DocumentViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
+    serializer_class = DocumentSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "key"
+
+    def get_queryset(self) -> QuerySet[ResourceDocument]:
+        qs = ResourceDocument.objects.filter(framework=self.framework())
+        if self.request.query_params.get("section") in ResourceDocument.Section.values:
+            qs = qs.filter(section=self.request.query_params["section"])
+        return qs.order_by("position")

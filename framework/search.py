@@ -1,0 +1,104 @@
+"""Full-text search over the catalogue: requirements, items, resource citations and annex documents.
+
+PostgreSQL ranks with its own full-text search (English stemming, ``websearch`` syntax, so a
+quoted phrase is a phrase). Elsewhere (the embedded SQLite run) every word, or quoted phrase,
+must occur in the text; results keep printed order. One query per kind of node either way.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Framework, Item, Requirement, ResourceCitation, ResourceDocument
+
+MAX_RESULTS = 200
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    kind: str
+    text: str
+    url: str
+    requirement_code: str = ""
+    requirement_title: str = ""
+    rank: float = 0.0
+
+
+def terms(query: str) -> list[str]:
+    """Words and quoted phrases of a query, as a user typed them."""
+    try:
+        parts = shlex.split(query)
+    except ValueError:  # an unbalanced quote
+        parts = query.replace('"', " ").split()
+    return [p for p in (part.strip() for part in parts) if p][:12]
+
+
+def _filter(qs: QuerySet, fields: list[str], query: str) -> QuerySet:
+    if connection.vendor == "postgresql":
+        vector = SearchVector(*fields, config="english")
+        sq = SearchQuery(query, config="english", search_type="websearch")
+        return qs.annotate(rank=SearchRank(vector, sq)).filter(rank__gt=0).order_by("-rank", *qs.query.order_by)
+    condition = Q()
+    for term in terms(query):
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": term})
+        condition &= any_field
+    return qs.filter(condition)
+
+
+def search(framework: Framework, query: str) -> list[Hit]:
+    """Catalogue nodes matching ``query``, requirements first, then items, citations and documents."""
+    query = re.sub(r"\s+", " ", query).strip()[:200]
+    if not terms(query):
+        return []
+    fw_code = framework.code
+    hits: list[Hit] = []
+
+    def req_url(code: str) -> str:
+        return reverse("framework:requirement", args=[fw_code, code])
+
+    reqs = _filter(Requirement.objects.filter(framework=framework).order_by("pillar__number", "position"), ["title"], query)
+    for r in reqs[:MAX_RESULTS]:
+        hits.append(Hit(r.code, str(_("Protocol requirement")), r.title, req_url(r.code), r.code, r.title, getattr(r, "rank", 0)))
+
+    items = _filter(
+        Item.objects.filter(framework=framework)
+        .annotate(req_code=F("requirement__code"), req_title=F("requirement__title"))
+        .order_by("pillar__number", "requirement__position", "kind_order", "position"),
+        ["text"],
+        query,
+    )
+    kinds = dict(Item.Kind.choices)
+    for i in items[:MAX_RESULTS]:
+        hits.append(
+            Hit(i.code, str(kinds[i.kind]), i.text, f"{req_url(i.req_code)}#{i.code}", i.req_code, i.req_title, getattr(i, "rank", 0))
+        )
+
+    citations = _filter(
+        ResourceCitation.objects.filter(framework=framework)
+        .annotate(req_code=F("requirement__code"), req_title=F("requirement__title"))
+        .order_by("pillar__number", "requirement__position", "position"),
+        ["citation"],
+        query,
+    )
+    for c in citations[:MAX_RESULTS]:
+        hits.append(
+            Hit(c.code, str(_("Resource")), c.citation, f"{req_url(c.req_code)}#{c.code}", c.req_code, c.req_title, getattr(c, "rank", 0))
+        )
+
+    library = reverse("framework:library", args=[fw_code])
+    docs = _filter(ResourceDocument.objects.filter(framework=framework).order_by("position"), ["organisation", "title"], query)
+    for d in docs[:MAX_RESULTS]:
+        text = f"{d.organisation}, {d.title}" if d.organisation else d.title
+        hits.append(Hit(d.key, str(_("Annex document")), text, f"{library}#{d.key}", rank=getattr(d, "rank", 0)))
+    return hits

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from framework import api as framework_api
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+router = SimpleRouter()
+router.register("frameworks", framework_api.FrameworkViewSet, basename="framework")
+router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/pillars", framework_api.PillarViewSet, basename="pillar")
+router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/requirements", framework_api.RequirementViewSet, basename="requirement")
+router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/items", framework_api.ItemViewSet, basename="item")
+router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/documents", framework_api.DocumentViewSet, basename="document")
+
+api_v1 = [
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="framework:index", permanent=False), name="home"),
+    path("framework/", include("framework.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]
