@@ -46,7 +46,12 @@ def _filter(qs: QuerySet, fields: list[str], query: str) -> QuerySet:
     if connection.vendor == "postgresql":
         vector = SearchVector(*fields, config="english")
         sq = SearchQuery(query, config="english", search_type="websearch")
-        return qs.annotate(rank=SearchRank(vector, sq)).filter(rank__gt=0).order_by("-rank", *qs.query.order_by)
+        # Filter on the match itself: ts_rank gives non-matching rows a tiny positive rank.
+        return (
+            qs.annotate(search_document=vector, rank=SearchRank(vector, sq))
+            .filter(search_document=sq)
+            .order_by("-rank", *qs.query.order_by)
+        )
     condition = Q()
     for term in terms(query):
         any_field = Q()

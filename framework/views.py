@@ -39,7 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def overview(request: HttpRequest, fw: str) -> HttpResponse:
     framework = _framework(fw)
-    pillars = Pillar.objects.filter(framework=framework).with_counts()
+    pillars = Pillar.objects.filter(framework=framework).select_related("framework").with_counts()
     return render(
         request,
         "framework/overview.html",

@@ -1,0 +1,60 @@
+"""Shared test set-up: services that may be absent on a laptop, and where the seed text lives.
+
+On a developer's machine a test whose service (PostgreSQL, Redis, Chromium, the seed text) is
+missing is skipped with the reason; with CI=true the same absence is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+SEED_DIR = Path(os.environ.get("SEED_DIR", settings.BASE_DIR.parent / "shared" / "seeds"))
+FRAMEWORK_SEED = SEED_DIR / "004_e3e3aaaa6b09f051.txt"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (or, in CI, fail) a test whose service or input is missing."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} — in CI a missing service is a failure, not a skip", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Production serves hashed files from collectstatic's manifest; collecting takes ~20 s, so tests
+    # use plain storage (the Docker image's build runs collectstatic for real).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if IN_CI and "postgresql" not in engine:
+        raise pytest.UsageError("CI=true but DATABASE_URL does not point at PostgreSQL; CI runs on PostgreSQL.")
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    require(FRAMEWORK_SEED.exists(), f"the Framework seed text is not at {FRAMEWORK_SEED} (set SEED_DIR)")
+    return FRAMEWORK_SEED
+
+
+@pytest.fixture
+def postgres(db: None) -> None:
+    require(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    require(Path(CHROMIUM).exists(), f"headless Chromium is not installed at {CHROMIUM} (Debian package 'chromium')")
+    return CHROMIUM

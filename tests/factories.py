@@ -1,0 +1,87 @@
+"""Small catalogues for tests: tests never depend on the real Framework except those that check it."""
+
+from __future__ import annotations
+
+import factory
+
+from framework.models import Framework, Item, Pillar, Requirement, ResourceCitation, ResourceDocument
+
+KINDS = [
+    (Item.Kind.OBJECTIVE, "O"),
+    (Item.Kind.FRAMEWORK_INDICATOR, "FI"),
+    (Item.Kind.IMPLEMENTATION_MEASURE, "IM"),
+    (Item.Kind.OPERATIONAL_INDICATOR, "OI"),
+]
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    code = factory.Sequence(lambda n: f"test-{n}")
+    title = "Test Framework for Action"
+    edition = "2009"
+    publisher = "Test publisher"
+
+
+def build_catalogue(
+    *, framework: Framework | None = None, pillars: int = 1, requirements: int = 1, per_column: int = 1
+) -> Framework:
+    """A framework with ``pillars`` pillars of ``requirements`` rows, each column ``per_column`` deep."""
+    fw = framework or FrameworkFactory()
+    for p in range(1, pillars + 1):
+        pillar = Pillar.objects.create(framework=fw, number=p, code=str(p), name=f"Pillar {p}")
+        for r in range(0, requirements + 1):
+            code = f"{p}.{r}"
+            req = Requirement.objects.create(
+                framework=fw,
+                pillar=pillar,
+                code=code,
+                position=r,
+                title=f"Requirement {code} on trafficking",
+                articles=[] if r == 0 else [f"article {r}, Protocol"],
+                is_overview=r == 0,
+            )
+            items = []
+            for kind, prefix in KINDS:
+                for n in range(1, per_column + 1):
+                    items.append(
+                        Item(
+                            framework=fw,
+                            pillar=pillar,
+                            requirement=req,
+                            kind=kind,
+                            kind_order=Item.KIND_ORDER[kind],
+                            position=n,
+                            code=f"{code}.{prefix}{n}",
+                            text=f"{kind} {n} of {code}",
+                            answer_type="count" if kind == Item.Kind.OPERATIONAL_INDICATOR else "",
+                        )
+                    )
+            Item.objects.bulk_create(items)
+            citations = []
+            for n in range(1, per_column + 1):
+                doc = ResourceDocument.objects.create(
+                    framework=fw,
+                    key=f"D{p}{r}{n}",
+                    section=ResourceDocument.Section.RESOURCES,
+                    position=p * 1000 + r * 100 + n,
+                    organisation="UNODC",
+                    title=f"Toolkit {code}/{n}",
+                    year=2008,
+                    url=f"http://example.org/{code}/{n}.pdf",
+                    availability="available",
+                )
+                citations.append(
+                    ResourceCitation(
+                        framework=fw,
+                        pillar=pillar,
+                        requirement=req,
+                        position=n,
+                        code=f"{code}.R{n}",
+                        citation=f"UNODC toolkit {code}/{n}",
+                        document=doc if n % 2 else None,
+                    )
+                )
+            ResourceCitation.objects.bulk_create(citations)
+    return fw
