@@ -35,6 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # A live server's thread would keep a persistent connection open past the test database's teardown.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
