@@ -17,7 +17,9 @@ from rest_framework.response import Response
 from .exporting import export_catalogue
 from .models import Framework, Item, Pillar, Requirement, ResourceCitation, ResourceDocument
 
-FW_PARAM = OpenApiParameter("fw", OpenApiTypes.STR, OpenApiParameter.PATH, description="Framework code, e.g. unodc-2009")
+FW_PARAM = OpenApiParameter(
+    "fw", OpenApiTypes.STR, OpenApiParameter.PATH, description="Framework code, e.g. unodc-2009"
+)
 
 
 class DocumentSummarySerializer(serializers.ModelSerializer):
@@ -141,8 +143,16 @@ class _InFramework:
             self._framework = get_object_or_404(Framework, code=self.kwargs["fw"])
         return self._framework
 
+    def scoped(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        """``qs`` within the framework of the URL (empty while the schema generator inspects the view)."""
+        if getattr(self, "swagger_fake_view", False):
+            return qs.none()
+        return qs.filter(framework=self.framework())
 
-@extend_schema_view(list=extend_schema(summary="List frameworks"), retrieve=extend_schema(summary="A framework"))
+
+@extend_schema_view(
+    list=extend_schema(summary="List frameworks"), retrieve=extend_schema(summary="A framework")
+)
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Framework.objects.all()
     serializer_class = FrameworkSerializer
@@ -168,7 +178,7 @@ class PillarViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[Pillar]:
-        return Pillar.objects.filter(framework=self.framework()).with_counts()
+        return self.scoped(Pillar.objects.with_counts())
 
 
 @extend_schema_view(
@@ -187,9 +197,9 @@ class RequirementViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
         return RequirementDetailSerializer if self.action == "retrieve" else RequirementSerializer
 
     def get_queryset(self) -> QuerySet[Requirement]:
-        qs = Requirement.objects.filter(framework=self.framework()).select_related("pillar")
         if self.action == "retrieve":
-            return qs.with_detail()
+            return self.scoped(Requirement.objects.with_detail())
+        qs = self.scoped(Requirement.objects.select_related("pillar"))
         pillar = self.request.query_params.get("pillar")
         if pillar and pillar.isdigit():
             qs = qs.filter(pillar__number=int(pillar))
@@ -215,7 +225,7 @@ class ItemViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+\.[0-9]+\.[A-Z]{1,2}[0-9]+"
 
     def get_queryset(self) -> QuerySet[Item]:
-        qs = Item.objects.filter(framework=self.framework()).select_related("requirement", "pillar")
+        qs = self.scoped(Item.objects.select_related("requirement", "pillar"))
         params = self.request.query_params
         if params.get("kind") in Item.Kind.values:
             qs = qs.filter(kind=params["kind"])
@@ -229,7 +239,10 @@ class ItemViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Annex documents (resources and legal instruments)",
-        parameters=[FW_PARAM, OpenApiParameter("section", OpenApiTypes.STR, enum=ResourceDocument.Section.values)],
+        parameters=[
+            FW_PARAM,
+            OpenApiParameter("section", OpenApiTypes.STR, enum=ResourceDocument.Section.values),
+        ],
     ),
     retrieve=extend_schema(summary="An annex document", parameters=[FW_PARAM]),
 )
@@ -239,7 +252,7 @@ class DocumentViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
     lookup_field = "key"
 
     def get_queryset(self) -> QuerySet[ResourceDocument]:
-        qs = ResourceDocument.objects.filter(framework=self.framework())
+        qs = self.scoped(ResourceDocument.objects.all())
         if self.request.query_params.get("section") in ResourceDocument.Section.values:
             qs = qs.filter(section=self.request.query_params["section"])
         return qs.order_by("position")

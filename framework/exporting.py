@@ -13,7 +13,13 @@ from .models import Framework, Item, Pillar, Requirement, ResourceCitation
 def document_summary(doc: Any) -> dict[str, Any] | None:
     if doc is None:
         return None
-    return {"key": doc.key, "organisation": doc.organisation, "title": doc.title, "year": doc.year, "url": doc.url}
+    return {
+        "key": doc.key,
+        "organisation": doc.organisation,
+        "title": doc.title,
+        "year": doc.year,
+        "url": doc.url,
+    }
 
 
 def export_catalogue(framework: Framework) -> dict[str, Any]:
@@ -52,7 +58,9 @@ def export_catalogue(framework: Framework) -> dict[str, Any]:
                 for c in req.resources.all()
             ]
             requirements.append(entry)
-        out_pillars.append({"number": pillar.number, "code": pillar.code, "name": pillar.name, "requirements": requirements})
+        out_pillars.append(
+            {"number": pillar.number, "code": pillar.code, "name": pillar.name, "requirements": requirements}
+        )
     return {
         "framework": {
             "code": framework.code,

@@ -57,14 +57,91 @@ COLUMNS = {
 # Acronyms as they are printed. The extraction lower-cases the small-caps capitals A C D I N O P T
 # (and only those), so each acronym's damaged form is derived from its true form.
 ACRONYMS = [
-    "TOCC", "TIPP", "TOC", "TIP", "TiP", "UNODC", "ILO", "DAW/DESA", "DAW", "DESA", "CoE", "OSCE",
-    "ODIHR", "ODHIR", "OSCE/ODIHR", "OSCE-ODHIR", "OSCE-ODIHR", "UNICEF", "IOM", "ICMPD", "IPU",
-    "UN.GIFT", "UNGIFT", "UNHCR", "UNOHCHR", "OHCHR", "UN", "NGOs", "NGO", "HIV", "AIDS", "MLA",
-    "UNTOC", "UNCAC", "ASEAN", "ARTIP", "CNAs", "CNA", "CIS", "INTERPOL", "AMERIPOL", "EAPCCO",
-    "SADC", "SARPCO", "SARPCCO", "ASEANPOL", "COMMIT", "UNIAP", "ICAT", "ECOSOC", "UNDP", "UNIFEM",
-    "UNESCO", "UNFPA", "WHO", "OAS", "ECOWAS", "ECCAS", "EU", "ICPO", "UNICRI", "UNAIDS", "ICRC",
-    "OHCHR", "IT", "ID", "ILO/IPEC", "IPEC", "OCHA", "CEDAW", "CRC", "INSTRAW", "ODC", "SEE",
-    "SECI", "ICCPR", "UNDCP", "ATTF", "IPEC", "ADB", "GRETA", "DCAF", "MoU", "MoUs", "HRC",
+    "TOCC",
+    "TIPP",
+    "TOC",
+    "TIP",
+    "TiP",
+    "UNODC",
+    "ILO",
+    "DAW/DESA",
+    "DAW",
+    "DESA",
+    "CoE",
+    "OSCE",
+    "ODIHR",
+    "ODHIR",
+    "OSCE/ODIHR",
+    "OSCE-ODHIR",
+    "OSCE-ODIHR",
+    "UNICEF",
+    "IOM",
+    "ICMPD",
+    "IPU",
+    "UN.GIFT",
+    "UNGIFT",
+    "UNHCR",
+    "UNOHCHR",
+    "OHCHR",
+    "UN",
+    "NGOs",
+    "NGO",
+    "HIV",
+    "AIDS",
+    "MLA",
+    "UNTOC",
+    "UNCAC",
+    "ASEAN",
+    "ARTIP",
+    "CNAs",
+    "CNA",
+    "CIS",
+    "INTERPOL",
+    "AMERIPOL",
+    "EAPCCO",
+    "SADC",
+    "SARPCO",
+    "SARPCCO",
+    "ASEANPOL",
+    "COMMIT",
+    "UNIAP",
+    "ICAT",
+    "ECOSOC",
+    "UNDP",
+    "UNIFEM",
+    "UNESCO",
+    "UNFPA",
+    "WHO",
+    "OAS",
+    "ECOWAS",
+    "ECCAS",
+    "EU",
+    "ICPO",
+    "UNICRI",
+    "UNAIDS",
+    "ICRC",
+    "OHCHR",
+    "IT",
+    "ID",
+    "ILO/IPEC",
+    "IPEC",
+    "OCHA",
+    "CEDAW",
+    "CRC",
+    "INSTRAW",
+    "ODC",
+    "SEE",
+    "SECI",
+    "ICCPR",
+    "UNDCP",
+    "ATTF",
+    "IPEC",
+    "ADB",
+    "GRETA",
+    "DCAF",
+    "MoU",
+    "MoUs",
+    "HRC",
 ]
 
 # Whole words and phrases whose capitals the small caps lost, restored everywhere. Further,
@@ -78,11 +155,57 @@ WORD_FIXES = [
 
 # Line-end hyphens that are real hyphens (``re-|trafficking``); any other is a line-break artefact.
 REAL_HYPHEN_PREFIXES = {
-    "re", "non", "child", "anti", "rights", "multi", "policy", "sub", "co", "identification",
-    "prevention", "self", "cross", "well", "long", "short", "follow", "gender", "age", "cost",
-    "evidence", "inter", "socio", "counter", "pre", "post", "ex", "semi", "mid", "decision",
-    "community", "victim", "time", "country", "case", "by", "one", "low", "high", "law",
-    "intra", "mono", "bi", "tri", "state", "non-state", "on", "up", "front", "out", "in",
+    "re",
+    "non",
+    "child",
+    "anti",
+    "rights",
+    "multi",
+    "policy",
+    "sub",
+    "co",
+    "identification",
+    "prevention",
+    "self",
+    "cross",
+    "well",
+    "long",
+    "short",
+    "follow",
+    "gender",
+    "age",
+    "cost",
+    "evidence",
+    "inter",
+    "socio",
+    "counter",
+    "pre",
+    "post",
+    "ex",
+    "semi",
+    "mid",
+    "decision",
+    "community",
+    "victim",
+    "time",
+    "country",
+    "case",
+    "by",
+    "one",
+    "low",
+    "high",
+    "law",
+    "intra",
+    "mono",
+    "bi",
+    "tri",
+    "state",
+    "non-state",
+    "on",
+    "up",
+    "front",
+    "out",
+    "in",
 }
 
 # Abbreviations after which a following lower-case word is not a new sentence.
@@ -125,7 +248,9 @@ def damaged(acronym: str) -> str:
     return "".join(c.lower() if c in "ACDINOPT" else c for c in acronym)
 
 
-_ACRONYM_TABLE = sorted({damaged(a): a for a in ACRONYMS if damaged(a) != a}.items(), key=lambda kv: -len(kv[0]))
+_ACRONYM_TABLE = sorted(
+    {damaged(a): a for a in ACRONYMS if damaged(a) != a}.items(), key=lambda kv: -len(kv[0])
+)
 _ACRONYM_RE = re.compile(
     r"(?<![A-Za-z])(" + "|".join(re.escape(k) for k, _ in _ACRONYM_TABLE) + r")(?![A-Za-z])"
 )
@@ -138,7 +263,7 @@ _AMBIGUOUS = {"tip", "toc", "it", "id", "who", "in", "on", "see", "Un", "oas"}
 def read_seed(path: Path) -> list[str]:
     """The seed's lines, 1-based: ``lines[0]`` is an empty placeholder."""
     text = path.read_text(encoding="utf-8")
-    return [""] + text.split("\n")
+    return ["", *text.split("\n")]
 
 
 def _squash(line: str) -> str:
@@ -311,7 +436,7 @@ def parse_map(path: Path, seed: list[str]) -> dict:
         if head == "@pillar":
             pillar = int(words[1])
         elif head == "@lines":
-            (a, b), = _parse_range(words[1], where)
+            ((a, b),) = _parse_range(words[1], where)
             table_range = (a, b)
         elif head == "@skip":
             cover([(a, b if b != -1 else a) for a, b in _parse_range(words[1], where)], where)
@@ -328,7 +453,7 @@ def parse_map(path: Path, seed: list[str]) -> dict:
             rest = _KV.sub("", rest).strip()
             overview = rest.startswith("overview")
             if overview:
-                rest = rest[len("overview"):].strip()
+                rest = rest[len("overview") :].strip()
             title_spec, _, art_spec = rest.partition("|")
             title_ranges = _resolve(seed, _parse_range(title_spec, where), where)
             art_ranges = _resolve(seed, _parse_range(art_spec, where), where) if art_spec.strip() else []

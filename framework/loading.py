@@ -56,7 +56,11 @@ class LoadReport:
         if not self.changed:
             return f"No changes: {', '.join(self.sources)} already loaded and up to date."
         parts = []
-        for label, counter in (("created", self.created), ("updated", self.updated), ("deleted", self.deleted)):
+        for label, counter in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("deleted", self.deleted),
+        ):
             if counter:
                 parts.append(f"{label} " + ", ".join(f"{n} {name}" for name, n in sorted(counter.items())))
         return f"Loaded {', '.join(self.sources)}: " + "; ".join(parts) + "."
@@ -104,7 +108,11 @@ def validate_catalogue(data: Any, source: str) -> None:
         numbers.add(pillar["number"])
         for req in pillar["requirements"]:
             rwhere = f"{source}: requirement {req.get('code', '?') if isinstance(req, dict) else '?'}"
-            _need(req, {"code": str, "title": str, "articles": list, "is_overview": bool, "resources": list}, rwhere)
+            _need(
+                req,
+                {"code": str, "title": str, "articles": list, "is_overview": bool, "resources": list},
+                rwhere,
+            )
             if not req["code"].startswith(f"{pillar['code']}."):
                 raise LoadError(f"{rwhere}: code does not belong to pillar {pillar['code']}")
             _unique(req["code"], codes, rwhere)
@@ -142,14 +150,14 @@ def _unique(code: str, seen: set[str], where: str) -> None:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _sync(
-    model: type[models.Model],
-    existing: dict[Any, models.Model],
+def _sync[M: models.Model](
+    model: type[M],
+    existing: dict[Any, M],
     wanted: dict[Any, dict[str, Any]],
     report: LoadReport,
     *,
     delete: bool = True,
-) -> dict[Any, models.Model]:
+) -> dict[Any, M]:
     """Make the rows ``existing`` (by natural key) match ``wanted``; return all rows by key."""
     label = str(model._meta.verbose_name_plural)
     to_create, to_update, fields = [], [], set()
@@ -198,7 +206,11 @@ def _load_catalogue(data: dict, report: LoadReport) -> Framework:
     if created:
         report.created["frameworks"] += 1
     else:
-        changed = [k for k in ("title", "edition", "publisher", "published") if getattr(framework, k) != meta.get(k, "")]
+        changed = [
+            k
+            for k in ("title", "edition", "publisher", "published")
+            if getattr(framework, k) != meta.get(k, "")
+        ]
         for k in changed:
             setattr(framework, k, meta.get(k, ""))
         if changed:
@@ -209,7 +221,10 @@ def _load_catalogue(data: dict, report: LoadReport) -> Framework:
     pillars = _sync(
         Pillar,
         {p.number: p for p in fw.pillars.all()},
-        {p["number"]: {"framework_id": fw.pk, "number": p["number"], "code": p["code"], "name": p["name"]} for p in data["pillars"]},
+        {
+            p["number"]: {"framework_id": fw.pk, "number": p["number"], "code": p["code"], "name": p["name"]}
+            for p in data["pillars"]
+        },
         report,
     )
     documents = _sync(
@@ -328,14 +343,22 @@ def _load_reference(kind: str, data: Any, source: str, report: LoadReport) -> No
                 DisaggregationDimension,
                 {d.code: d for d in DisaggregationDimension.objects.all()},
                 {
-                    d["code"]: {"code": d["code"], "name": d["name"], "group": d.get("group", ""), "position": n}
+                    d["code"]: {
+                        "code": d["code"],
+                        "name": d["name"],
+                        "group": d.get("group", ""),
+                        "position": n,
+                    }
                     for n, d in enumerate(data["dimensions"], start=1)
                 },
                 report,
             )
             _sync(
                 DisaggregationCategory,
-                {(c.dimension.code, c.code): c for c in DisaggregationCategory.objects.select_related("dimension")},
+                {
+                    (c.dimension.code, c.code): c
+                    for c in DisaggregationCategory.objects.select_related("dimension")
+                },
                 {
                     (d["code"], c["code"]): {
                         "dimension_id": dims[d["code"]].pk,

@@ -189,7 +189,13 @@ class Item(models.Model):
     source_lines = models.CharField(_("source lines"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["framework", "requirement__pillar__number", "requirement__position", "kind_order", "position"]
+        ordering = [
+            "framework",
+            "requirement__pillar__number",
+            "requirement__position",
+            "kind_order",
+            "position",
+        ]
         verbose_name = _("item")
         verbose_name_plural = _("items")
         constraints = [
@@ -217,17 +223,17 @@ class Item(models.Model):
         return self.kind in self.ASSESSED_KINDS
 
 
-class _KindManager(models.Manager[Item]):
+class _KindManager[M: Item](models.Manager[M]):
     def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
 
-    def get_queryset(self) -> models.QuerySet[Item]:
+    def get_queryset(self) -> models.QuerySet[M]:
         return super().get_queryset().filter(kind=self.kind)
 
 
 class Objective(Item):
-    objects = _KindManager(Item.Kind.OBJECTIVE)
+    objects: ClassVar[_KindManager[Objective]] = _KindManager(Item.Kind.OBJECTIVE)  # type: ignore[assignment]
 
     class Meta:
         proxy = True
@@ -236,7 +242,7 @@ class Objective(Item):
 
 
 class FrameworkIndicator(Item):
-    objects = _KindManager(Item.Kind.FRAMEWORK_INDICATOR)
+    objects: ClassVar[_KindManager[FrameworkIndicator]] = _KindManager(Item.Kind.FRAMEWORK_INDICATOR)  # type: ignore[assignment]
 
     class Meta:
         proxy = True
@@ -245,7 +251,7 @@ class FrameworkIndicator(Item):
 
 
 class ImplementationMeasure(Item):
-    objects = _KindManager(Item.Kind.IMPLEMENTATION_MEASURE)
+    objects: ClassVar[_KindManager[ImplementationMeasure]] = _KindManager(Item.Kind.IMPLEMENTATION_MEASURE)  # type: ignore[assignment]
 
     class Meta:
         proxy = True
@@ -254,7 +260,7 @@ class ImplementationMeasure(Item):
 
 
 class OperationalIndicator(Item):
-    objects = _KindManager(Item.Kind.OPERATIONAL_INDICATOR)
+    objects: ClassVar[_KindManager[OperationalIndicator]] = _KindManager(Item.Kind.OPERATIONAL_INDICATOR)  # type: ignore[assignment]
 
     class Meta:
         proxy = True
@@ -293,7 +299,8 @@ class ResourceDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["framework", "key"], name="document_unique_key"),
             models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100), name="document_year_plausible"
+                condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100),
+                name="document_year_plausible",
             ),
         ]
 
@@ -390,7 +397,9 @@ class DisaggregationDimension(models.Model):
 
 
 class DisaggregationCategory(models.Model):
-    dimension = models.ForeignKey(DisaggregationDimension, on_delete=models.CASCADE, related_name="categories")
+    dimension = models.ForeignKey(
+        DisaggregationDimension, on_delete=models.CASCADE, related_name="categories"
+    )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"))

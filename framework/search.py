@@ -72,9 +72,23 @@ def search(framework: Framework, query: str) -> list[Hit]:
     def req_url(code: str) -> str:
         return reverse("framework:requirement", args=[fw_code, code])
 
-    reqs = _filter(Requirement.objects.filter(framework=framework).order_by("pillar__number", "position"), ["title"], query)
+    reqs = _filter(
+        Requirement.objects.filter(framework=framework).order_by("pillar__number", "position"),
+        ["title"],
+        query,
+    )
     for r in reqs[:MAX_RESULTS]:
-        hits.append(Hit(r.code, str(_("Protocol requirement")), r.title, req_url(r.code), r.code, r.title, getattr(r, "rank", 0)))
+        hits.append(
+            Hit(
+                r.code,
+                str(_("Protocol requirement")),
+                r.title,
+                req_url(r.code),
+                r.code,
+                r.title,
+                getattr(r, "rank", 0),
+            )
+        )
 
     items = _filter(
         Item.objects.filter(framework=framework)
@@ -86,7 +100,15 @@ def search(framework: Framework, query: str) -> list[Hit]:
     kinds = dict(Item.Kind.choices)
     for i in items[:MAX_RESULTS]:
         hits.append(
-            Hit(i.code, str(kinds[i.kind]), i.text, f"{req_url(i.req_code)}#{i.code}", i.req_code, i.req_title, getattr(i, "rank", 0))
+            Hit(
+                i.code,
+                str(kinds[i.kind]),
+                i.text,
+                f"{req_url(i.req_code)}#{i.code}",
+                i.req_code,
+                i.req_title,
+                getattr(i, "rank", 0),
+            )
         )
 
     citations = _filter(
@@ -98,12 +120,26 @@ def search(framework: Framework, query: str) -> list[Hit]:
     )
     for c in citations[:MAX_RESULTS]:
         hits.append(
-            Hit(c.code, str(_("Resource")), c.citation, f"{req_url(c.req_code)}#{c.code}", c.req_code, c.req_title, getattr(c, "rank", 0))
+            Hit(
+                c.code,
+                str(_("Resource")),
+                c.citation,
+                f"{req_url(c.req_code)}#{c.code}",
+                c.req_code,
+                c.req_title,
+                getattr(c, "rank", 0),
+            )
         )
 
     library = reverse("framework:library", args=[fw_code])
-    docs = _filter(ResourceDocument.objects.filter(framework=framework).order_by("position"), ["organisation", "title"], query)
+    docs = _filter(
+        ResourceDocument.objects.filter(framework=framework).order_by("position"),
+        ["organisation", "title"],
+        query,
+    )
     for d in docs[:MAX_RESULTS]:
         text = f"{d.organisation}, {d.title}" if d.organisation else d.title
-        hits.append(Hit(d.key, str(_("Annex document")), text, f"{library}#{d.key}", rank=getattr(d, "rank", 0)))
+        hits.append(
+            Hit(d.key, str(_("Annex document")), text, f"{library}#{d.key}", rank=getattr(d, "rank", 0))
+        )
     return hits

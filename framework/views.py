@@ -26,6 +26,9 @@ COLUMNS = [
 ]
 
 
+COLUMN_OF_KIND: dict[str, str] = {str(kind): key for key, kind in COLUMNS}
+
+
 def _framework(code: str) -> Framework:
     return get_object_or_404(Framework, code=code)
 
@@ -61,7 +64,13 @@ def pillar_detail(request: HttpRequest, fw: str, number: int) -> HttpResponse:
     return render(
         request,
         "framework/pillar.html",
-        {"framework": framework, "pillar": pillar, "requirements": requirements, "agencies": agencies, "pillars": siblings},
+        {
+            "framework": framework,
+            "pillar": pillar,
+            "requirements": requirements,
+            "agencies": agencies,
+            "pillars": siblings,
+        },
     )
 
 
@@ -76,7 +85,9 @@ def requirement_detail(request: HttpRequest, fw: str, code: str) -> HttpResponse
             "requirement": requirement,
             "pillar": requirement.pillar,
             "bands": requirement_bands(requirement),
-            "neighbours": Requirement.objects.filter(pillar=requirement.pillar).only("code", "title").order_by("position"),
+            "neighbours": Requirement.objects.filter(pillar=requirement.pillar)
+            .only("code", "title")
+            .order_by("position"),
         },
     )
 
@@ -86,7 +97,7 @@ def requirement_bands(requirement: Requirement) -> list[dict[str, list]]:
     bands: dict[int, dict[str, list]] = {}
     for item in requirement.items.all():
         band = bands.setdefault(item.band, {key: [] for key, _ in COLUMNS} | {"resources": []})
-        band[{kind: key for key, kind in COLUMNS}[item.kind]].append(item)
+        band[COLUMN_OF_KIND[item.kind]].append(item)
     for citation in requirement.resources.all():
         band = bands.setdefault(citation.band, {key: [] for key, _ in COLUMNS} | {"resources": []})
         band["resources"].append(citation)
@@ -102,17 +113,20 @@ def item_detail(request: HttpRequest, fw: str, code: str) -> HttpResponse:
 
 def library(request: HttpRequest, fw: str) -> HttpResponse:
     framework = _framework(fw)
-    documents = ResourceDocument.objects.filter(framework=framework).annotate(
-        citation_count=Count("citations")
-    ).prefetch_related(
-        Prefetch(
-            "citations",
-            queryset=ResourceCitation.objects.select_related("requirement").order_by("pk"),
-            to_attr="cited_by",
+    documents = (
+        ResourceDocument.objects.filter(framework=framework)
+        .annotate(citation_count=Count("citations"))
+        .prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=ResourceCitation.objects.select_related("requirement").order_by("pk"),
+                to_attr="cited_by",
+            )
         )
     )
     sections = [
-        (label, [d for d in documents if d.section == value]) for value, label in ResourceDocument.Section.choices
+        (label, [d for d in documents if d.section == value])
+        for value, label in ResourceDocument.Section.choices
     ]
     unlinked = framework.citations.filter(document__isnull=True).select_related("requirement")
     return render(
@@ -126,5 +140,7 @@ def search(request: HttpRequest, fw: str) -> HttpResponse:
     framework = _framework(fw)
     query = request.GET.get("q", "")
     hits = search_catalogue(framework, query) if query.strip() else []
-    template = "framework/_search_results.html" if getattr(request, "htmx", False) else "framework/search.html"
+    template = (
+        "framework/_search_results.html" if getattr(request, "htmx", False) else "framework/search.html"
+    )
     return render(request, template, {"framework": framework, "query": query, "hits": hits})

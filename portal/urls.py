@@ -15,9 +15,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 router = SimpleRouter()
 router.register("frameworks", framework_api.FrameworkViewSet, basename="framework")
 router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/pillars", framework_api.PillarViewSet, basename="pillar")
-router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/requirements", framework_api.RequirementViewSet, basename="requirement")
+router.register(
+    r"frameworks/(?P<fw>[-a-z0-9_]+)/requirements", framework_api.RequirementViewSet, basename="requirement"
+)
 router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/items", framework_api.ItemViewSet, basename="item")
-router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/documents", framework_api.DocumentViewSet, basename="document")
+router.register(
+    r"frameworks/(?P<fw>[-a-z0-9_]+)/documents", framework_api.DocumentViewSet, basename="document"
+)
 
 api_v1 = [
     *router.urls,

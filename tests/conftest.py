@@ -42,7 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     engine = settings.DATABASES["default"]["ENGINE"]
     if IN_CI and "postgresql" not in engine:
-        raise pytest.UsageError("CI=true but DATABASE_URL does not point at PostgreSQL; CI runs on PostgreSQL.")
+        raise pytest.UsageError(
+            "CI=true but DATABASE_URL does not point at PostgreSQL; CI runs on PostgreSQL."
+        )
 
 
 @pytest.fixture
@@ -58,5 +60,8 @@ def postgres(db: None) -> None:
 
 @pytest.fixture
 def chromium_path() -> str:
-    require(Path(CHROMIUM).exists(), f"headless Chromium is not installed at {CHROMIUM} (Debian package 'chromium')")
+    require(
+        Path(CHROMIUM).exists(),
+        f"headless Chromium is not installed at {CHROMIUM} (Debian package 'chromium')",
+    )
     return CHROMIUM

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import factory
 
 from framework.models import Framework, Item, Pillar, Requirement, ResourceCitation, ResourceDocument
@@ -28,7 +30,7 @@ def build_catalogue(
     *, framework: Framework | None = None, pillars: int = 1, requirements: int = 1, per_column: int = 1
 ) -> Framework:
     """A framework with ``pillars`` pillars of ``requirements`` rows, each column ``per_column`` deep."""
-    fw = framework or FrameworkFactory()
+    fw = framework or cast(Framework, FrameworkFactory())
     for p in range(1, pillars + 1):
         pillar = Pillar.objects.create(framework=fw, number=p, code=str(p), name=f"Pillar {p}")
         for r in range(0, requirements + 1):

@@ -16,7 +16,8 @@ def highlight(text: str, query: str) -> SafeString:
     if not words:
         return escape(text)
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for match in pattern.finditer(text):
         out.append(escape(text[pos : match.start()]))
         out.append(f"<mark>{escape(match.group(0))}</mark>")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -14,7 +16,7 @@ from tests.factories import build_catalogue
 pytestmark = pytest.mark.django_db
 
 
-def get(client: Client, url: str) -> tuple[object, int]:
+def get(client: Client, url: str) -> tuple[Any, int]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.content[:300])
@@ -41,7 +43,13 @@ def test_frameworks_list_and_detail(client: Client) -> None:
     data, _ = get(client, "/api/v1/frameworks/")
     assert data["results"][0]["code"] == fw.code
     data, _ = get(client, f"/api/v1/frameworks/{fw.code}/")
-    assert data == {"code": fw.code, "title": fw.title, "edition": "2009", "publisher": fw.publisher, "published": ""}
+    assert data == {
+        "code": fw.code,
+        "title": fw.title,
+        "edition": "2009",
+        "publisher": fw.publisher,
+        "published": "",
+    }
 
 
 def test_requirement_detail_has_its_six_columns(client: Client) -> None:
@@ -78,9 +86,13 @@ def test_export_endpoint_serves_the_export_document(client: Client) -> None:
 
 def test_unknown_things_are_404(client: Client) -> None:
     fw = build_catalogue()
-    for url in ["/api/v1/frameworks/nope/", "/api/v1/frameworks/nope/requirements/",
-                f"/api/v1/frameworks/{fw.code}/requirements/7.7/", f"/api/v1/frameworks/{fw.code}/items/1.1.IM7/",
-                f"/api/v1/frameworks/{fw.code}/documents/ZZ9/"]:
+    for url in [
+        "/api/v1/frameworks/nope/",
+        "/api/v1/frameworks/nope/requirements/",
+        f"/api/v1/frameworks/{fw.code}/requirements/7.7/",
+        f"/api/v1/frameworks/{fw.code}/items/1.1.IM7/",
+        f"/api/v1/frameworks/{fw.code}/documents/ZZ9/",
+    ]:
         assert client.get(url).status_code == 404, url
 
 
@@ -106,9 +118,14 @@ def test_openapi_schema_documents_the_catalogue_endpoints(client: Client) -> Non
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     paths = schema["paths"]
-    for path in ["/api/v1/frameworks/", "/api/v1/frameworks/{fw}/requirements/{code}/",
-                 "/api/v1/frameworks/{fw}/items/", "/api/v1/frameworks/{fw}/documents/",
-                 "/api/v1/frameworks/{fw}/export/", "/api/v1/frameworks/{fw}/pillars/"]:
+    for path in [
+        "/api/v1/frameworks/",
+        "/api/v1/frameworks/{fw}/requirements/{code}/",
+        "/api/v1/frameworks/{fw}/items/",
+        "/api/v1/frameworks/{fw}/documents/",
+        "/api/v1/frameworks/{fw}/export/",
+        "/api/v1/frameworks/{fw}/pillars/",
+    ]:
         assert path in paths, path
 
 

@@ -40,7 +40,9 @@ def test_anonymous_visitor_reads_every_page(client: Client) -> None:
 
 def test_the_browser_root_goes_to_the_current_edition(client: Client) -> None:
     build_catalogue()
-    newer = build_catalogue(framework=Framework.objects.create(code="unodc-2030", title="Next", edition="2030"))
+    newer = build_catalogue(
+        framework=Framework.objects.create(code="unodc-2030", title="Next", edition="2030")
+    )
     response = client.get("/framework/")
     assert response.status_code == 302
     assert response["Location"] == f"/framework/{newer.code}/"
@@ -62,8 +64,12 @@ def test_unknown_framework_pillar_requirement_or_item_is_404(client: Client) -> 
 def test_requirement_page_shows_each_item_in_its_column(client: Client) -> None:
     fw = build_catalogue(per_column=2)
     html = client.get(f"/framework/{fw.code}/requirements/1.1/").content.decode()
-    for column, prefix in [("objectives", "O"), ("framework-indicators", "FI"),
-                           ("implementation-measures", "IM"), ("operational-indicators", "OI")]:
+    for column, prefix in [
+        ("objectives", "O"),
+        ("framework-indicators", "FI"),
+        ("implementation-measures", "IM"),
+        ("operational-indicators", "OI"),
+    ]:
         cell = html.split(f'class="cell cell-{column}"')[1].split('class="cell ')[0]
         assert f'id="1.1.{prefix}1"' in cell and f'id="1.1.{prefix}2"' in cell
     resources = html.split('class="cell cell-resources"')[1]
@@ -91,7 +97,7 @@ def test_catalogue_text_is_escaped_everywhere(client: Client) -> None:
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     Item.objects.filter(framework=fw, code="1.1.IM1").update(text=f"Trafficking {evil}")
     Requirement.objects.filter(framework=fw, code="1.1").update(title=f"Trafficking {evil}")
-    for url in urls(fw) + [f"/framework/{fw.code}/search/?q=script"]:
+    for url in [*urls(fw), f"/framework/{fw.code}/search/?q=script"]:
         html = client.get(url).content.decode()
         assert "<script>alert" not in html, url
         assert "<img src=x" not in html, url
@@ -132,7 +138,9 @@ def test_pages_stay_within_ten_queries(client: Client) -> None:
 
 def test_search_finds_a_phrase_and_links_to_the_node(client: Client) -> None:
     fw = build_catalogue(requirements=2)
-    Item.objects.filter(framework=fw, code="1.2.IM1").update(text="Ensure that the consent of a victim is irrelevant")
+    Item.objects.filter(framework=fw, code="1.2.IM1").update(
+        text="Ensure that the consent of a victim is irrelevant"
+    )
     html = client.get(f"/framework/{fw.code}/search/", {"q": '"consent of a victim"'}).content.decode()
     assert f'href="/framework/{fw.code}/requirements/1.2/#1.2.IM1"' in html
     assert "<mark>consent of a victim</mark>" in html
@@ -141,7 +149,9 @@ def test_search_finds_a_phrase_and_links_to_the_node(client: Client) -> None:
 
 def test_search_with_htmx_returns_only_the_results_fragment(client: Client) -> None:
     fw = build_catalogue()
-    html = client.get(f"/framework/{fw.code}/search/", {"q": "trafficking"}, HTTP_HX_REQUEST="true").content.decode()
+    html = client.get(
+        f"/framework/{fw.code}/search/", {"q": "trafficking"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "<html" not in html and "result" in html
 
 
@@ -155,8 +165,14 @@ def test_search_for_nothing_or_punctuation_is_calm(client: Client) -> None:
 
 def test_library_lists_both_annex_sections_with_links(client: Client) -> None:
     fw = build_catalogue()
-    fw.documents.create(key="L01", section="legal_instruments", position=9999, title="A Convention",
-                        url="www.example.org/c", availability="available")
+    fw.documents.create(
+        key="L01",
+        section="legal_instruments",
+        position=9999,
+        title="A Convention",
+        url="www.example.org/c",
+        availability="available",
+    )
     html = client.get(f"/framework/{fw.code}/resources/").content.decode()
     assert "Resources referred to in tables" in html and "International legal instruments" in html
     assert 'href="http://www.example.org/c"' in html  # a bare www. address becomes a link
@@ -166,7 +182,19 @@ def test_library_lists_both_annex_sections_with_links(client: Client) -> None:
 
 def test_admin_lists_every_catalogue_model(admin_client: Client) -> None:
     build_catalogue()
-    for model in ["framework", "pillar", "requirement", "objective", "frameworkindicator", "implementationmeasure",
-                  "operationalindicator", "resourcecitation", "resourcedocument", "agency", "guidingprinciple",
-                  "disaggregationdimension", "technicalassistancearea"]:
+    for model in [
+        "framework",
+        "pillar",
+        "requirement",
+        "objective",
+        "frameworkindicator",
+        "implementationmeasure",
+        "operationalindicator",
+        "resourcecitation",
+        "resourcedocument",
+        "agency",
+        "guidingprinciple",
+        "disaggregationdimension",
+        "technicalassistancearea",
+    ]:
         assert admin_client.get(f"/admin/framework/{model}/").status_code == 200, model

@@ -19,7 +19,13 @@ from framework.extraction import comparable
 
 FIXTURE = settings.FRAMEWORK_FIXTURES_DIR / "framework" / "unodc-2009.json"
 SOURCE = settings.FRAMEWORK_FIXTURES_DIR / "framework" / "source"
-COLUMNS = ["objectives", "framework_indicators", "implementation_measures", "operational_indicators", "resources"]
+COLUMNS = [
+    "objectives",
+    "framework_indicators",
+    "implementation_measures",
+    "operational_indicators",
+    "resources",
+]
 
 # FRAMEWORK-SOURCE-NOTES §2 and §5: requirement rows (overviews excluded) per pillar,
 # and the notes' reading of items per column for those rows (O/FI/IM/OI/R).
@@ -166,10 +172,14 @@ def test_sample_items_read_word_for_word_as_printed(catalogue: dict, code: str, 
 
 def test_requirement_titles_and_articles_as_printed(catalogue: dict) -> None:
     nodes = _nodes(catalogue)
-    assert nodes["1.1"]["title"].startswith("Criminalize trafficking in persons, the attempt to commit the offence")
+    assert nodes["1.1"]["title"].startswith(
+        "Criminalize trafficking in persons, the attempt to commit the offence"
+    )
     assert nodes["1.1"]["articles"] == ["article 5, Protocol"]
     assert nodes["1.2"]["title"] == "Victim consent"
-    assert nodes["2.0"]["title"] == "Protection, assistance and reintegration victims of trafficking in persons"
+    assert (
+        nodes["2.0"]["title"] == "Protection, assistance and reintegration victims of trafficking in persons"
+    )
     assert nodes["2.2"]["title"] == "Housing"
     assert nodes["3.0"]["title"] == nodes["3.1"]["title"] == "Prevention of trafficking in persons"
     assert nodes["3.1"]["articles"] == ["article 9, Protocol"]
@@ -180,7 +190,7 @@ def test_requirement_titles_and_articles_as_printed(catalogue: dict) -> None:
 
 def test_every_item_has_exactly_the_words_of_its_seed_lines(catalogue: dict, seed_path: Path) -> None:
     """No word added, lost or changed: cleaning may only touch case, spaces and line-break hyphens."""
-    seed = [""] + seed_path.read_text(encoding="utf-8").split("\n")
+    seed = ["", *seed_path.read_text(encoding="utf-8").split("\n")]
     checked = 0
     for pillar in catalogue["pillars"]:
         for req in pillar["requirements"]:
@@ -188,7 +198,9 @@ def test_every_item_has_exactly_the_words_of_its_seed_lines(catalogue: dict, see
                 for item in req[column]:
                     text = item.get("text") or item["citation"]
                     source = _seed_text(seed, item["source_lines"])
-                    assert comparable(text) == comparable(source), f"{item['code']} differs from lines {item['source_lines']}"
+                    assert comparable(text) == comparable(source), (
+                        f"{item['code']} differs from lines {item['source_lines']}"
+                    )
                     checked += 1
     assert checked == 616
 
@@ -200,8 +212,13 @@ def test_committed_fixture_is_what_the_maps_build(catalogue: dict, seed_path: Pa
 
 def test_codes_are_unique_and_follow_the_columns(catalogue: dict) -> None:
     seen: set[str] = set()
-    prefixes = {"objectives": "O", "framework_indicators": "FI", "implementation_measures": "IM",
-                "operational_indicators": "OI", "resources": "R"}
+    prefixes = {
+        "objectives": "O",
+        "framework_indicators": "FI",
+        "implementation_measures": "IM",
+        "operational_indicators": "OI",
+        "resources": "R",
+    }
     for pillar in catalogue["pillars"]:
         for req in pillar["requirements"]:
             assert re.fullmatch(rf"{pillar['number']}\.\d+", req["code"])
@@ -215,16 +232,18 @@ def test_codes_are_unique_and_follow_the_columns(catalogue: dict) -> None:
 
 
 def test_no_running_header_or_column_heading_leaked_into_an_item(catalogue: dict) -> None:
-    leaks = re.compile(r"(?i:table \d\.|\(Continued\)|\(Minimum standard\))|IMPLEMENTATION|OPERATIONAL|Fram ew")
+    leaks = re.compile(
+        r"(?i:table \d\.|\(Continued\)|\(Minimum standard\))|IMPLEMENTATION|OPERATIONAL|Fram ew"
+    )
     for code, node in _nodes(catalogue).items():
-        text = node.get("text") or node.get("citation") or node.get("title")
+        text = str(node.get("text") or node.get("citation") or node.get("title"))
         assert not leaks.search(text), f"{code}: {text!r}"
 
 
 def test_small_caps_damage_is_repaired(catalogue: dict) -> None:
     damaged = re.compile(r"\b(Unodc|iLo|ioM|UnicEF|tocc|tipp|nGos?|oScE|icMpd|UnHcR|aSEan|intERpoL|Sadc)\b")
     for code, node in _nodes(catalogue).items():
-        text = node.get("text") or node.get("citation") or node.get("title")
+        text = str(node.get("text") or node.get("citation") or node.get("title"))
         assert not damaged.search(text), f"{code}: {text!r}"
         assert text[0] == text[0].upper() or text.startswith("e.g."), f"{code} starts in lower case"
 
@@ -241,7 +260,21 @@ def test_every_citation_is_linked_or_knowingly_unlinked(catalogue: dict) -> None
 
 def test_linked_citations_share_title_words_with_their_document(catalogue: dict) -> None:
     """A wrong link is caught: the citation must name the document's organisation or title words."""
-    stop = {"the", "and", "for", "of", "in", "on", "to", "a", "an", "with", "against", "persons", "trafficking"}
+    stop = {
+        "the",
+        "and",
+        "for",
+        "of",
+        "in",
+        "on",
+        "to",
+        "a",
+        "an",
+        "with",
+        "against",
+        "persons",
+        "trafficking",
+    }
     for pillar in catalogue["pillars"]:
         for req in pillar["requirements"]:
             for res in req["resources"]:
@@ -251,14 +284,18 @@ def test_linked_citations_share_title_words_with_their_document(catalogue: dict)
                 cited = set(re.findall(r"[a-z]{3,}", res["citation"].lower())) - stop
                 title = set(re.findall(r"[a-z]{3,}", doc["title"].lower())) - stop
                 shared = cited & title
-                assert len(shared) >= min(2, len(title)), f"{res['code']} -> {doc['key']}: {res['citation']!r}"
+                assert len(shared) >= min(2, len(title)), (
+                    f"{res['code']} -> {doc['key']}: {res['citation']!r}"
+                )
 
 
 def test_annex_has_55_resources_and_32_legal_instruments_with_whole_urls(catalogue: dict) -> None:
     docs = catalogue["documents"]
     sections = Counter(d["section"] for d in docs)
     assert sections == {"resources": 55, "legal_instruments": 32}
-    assert [d["key"] for d in docs] == [f"A{n:02d}" for n in range(1, 56)] + [f"L{n:02d}" for n in range(1, 33)]
+    assert [d["key"] for d in docs] == [f"A{n:02d}" for n in range(1, 56)] + [
+        f"L{n:02d}" for n in range(1, 33)
+    ]
     for doc in docs:
         if doc["url"]:
             assert " " not in doc["url"], doc["key"]
@@ -281,6 +318,9 @@ def test_operational_indicators_have_an_answer_type_from_their_wording(catalogue
     assert nodes["1.1.OI1"]["answer_type"] == "yes_no"  # "Existence of regulations, circulars …"
     assert nodes["1.7.OI1"]["answer_type"] == "narrative"  # "Severity of sanctions imposed …"
     types = Counter(
-        oi["answer_type"] for p in catalogue["pillars"] for r in p["requirements"] for oi in r["operational_indicators"]
+        oi["answer_type"]
+        for p in catalogue["pillars"]
+        for r in p["requirements"]
+        for oi in r["operational_indicators"]
     )
     assert set(types) == {"count", "amount", "yes_no", "narrative"}

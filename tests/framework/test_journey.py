@@ -66,7 +66,7 @@ def test_search_a_phrase_open_the_requirement_and_follow_a_resource(live_server:
     # Search from the overview page; htmx then refines the results as the visitor types.
     page.get_by_label("Search the Framework").fill('"consent of the victim"')
     page.get_by_role("button", name="Search").click()
-    expect(page.locator(".result-count")).to_contain_text("for “\"consent of the victim\"”")
+    expect(page.locator(".result-count")).to_contain_text('for “"consent of the victim"”')
     page.get_by_label("Words or a phrase in quotes").fill('"consent of the victim is irrelevant"')
     expect(page.locator(".result-count")).to_contain_text("is irrelevant")
     assert "is+irrelevant" in page.url or "is%20irrelevant" in page.url  # htmx pushed the query to the URL
@@ -88,7 +88,9 @@ def test_search_a_phrase_open_the_requirement_and_follow_a_resource(live_server:
     expect(page).to_have_url(f"{base}/framework/unodc-2009/resources/#A50")
     entry = page.locator("[id='A50']")
     expect(entry).to_contain_text("Toolkit to Combat Trafficking in Persons")
-    expect(entry.get_by_role("link").first).to_have_attribute("href", "http://www.unodc.org/documents/human-trafficking/HT_Toolkit08_English.pdf")
+    expect(entry.get_by_role("link").first).to_have_attribute(
+        "href", "http://www.unodc.org/documents/human-trafficking/HT_Toolkit08_English.pdf"
+    )
 
 
 def test_requirement_page_reads_on_a_phone(live_server: object, browser: Browser) -> None:

@@ -44,7 +44,9 @@ def test_search_stays_inside_one_framework() -> None:
 def test_postgres_search_stems_and_ranks(postgres: None) -> None:
     fw = build_catalogue(requirements=2)
     Item.objects.filter(framework=fw, code="1.1.IM1").update(text="Prosecutors prosecute traffickers")
-    Item.objects.filter(framework=fw, code="1.2.IM1").update(text="Train prosecutors on prosecution of trafficking")
+    Item.objects.filter(framework=fw, code="1.2.IM1").update(
+        text="Train prosecutors on prosecution of trafficking"
+    )
     hits = search(fw, "prosecuting trafficker")
     assert "1.1.IM1" in [h.code for h in hits]  # stemming: prosecuting ~ prosecute, trafficker ~ traffickers
     assert all(h.rank > 0 for h in hits)

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         framework = Framework.objects.filter(code=code).first() if code else Framework.objects.current()
         if framework is None:
             raise CommandError(
-                f"No framework {code!r} is loaded." if code else "No framework is loaded: run load_framework first."
+                f"No framework {code!r} is loaded."
+                if code
+                else "No framework is loaded: run load_framework first."
             )
         text = json.dumps(export_catalogue(framework), ensure_ascii=False, indent=1) + "\n"
         if options["output"]:

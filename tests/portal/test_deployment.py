@@ -1,0 +1,133 @@
+"""What an operator relies on: the compose file, the settings' refusals, check --deploy."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import get_commands
+from django.urls import resolve
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "DEBUG", "PORTAL_HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_compose_has_the_production_services() -> None:
+    services = compose()["services"]
+    assert {"web", "worker", "beat", "db", "redis"} <= set(services)
+    for name in ("web", "worker", "beat"):
+        assert services[name]["build"] == "."
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://")
+        assert services[name]["environment"]["REDIS_URL"].startswith("redis://")
+    assert (ROOT / "Dockerfile").exists()
+    assert (ROOT / ".env.example").exists()
+
+
+def _commands(text: str) -> list[list[str]]:
+    text = re.sub(r'^sh -c "(.*)"$', r"\1", text.strip(), flags=re.S)
+    return [shlex.split(part) for part in re.split(r"&&", text) if part.strip()]
+
+
+def _check_command(argv: list[str]) -> None:
+    program = argv[0]
+    if program == "python" and argv[1] == "manage.py":
+        assert argv[2] in get_commands(), f"manage.py has no command {argv[2]!r}"
+    elif program == "gunicorn":
+        module, _, attr = argv[1].partition(":")
+        assert callable(getattr(importlib.import_module(module), attr)), argv[1]
+    elif program == "celery":
+        app = importlib.import_module(argv[argv.index("-A") + 1])
+        assert app.celery_app.main == "portal"
+        assert argv[argv.index("-A") + 2] in {"worker", "beat"}
+    else:
+        pytest.fail(f"unknown program in a compose command: {program}")
+
+
+def test_every_service_command_points_at_something_that_exists() -> None:
+    services = compose()["services"]
+    checked = 0
+    for name in ("web", "worker", "beat"):
+        for argv in _commands(services[name]["command"]):
+            _check_command(argv)
+            checked += 1
+    assert checked == 5
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.M)
+    assert cmd is not None
+    _check_command(yaml.safe_load(cmd.group(1)))
+
+
+def test_web_healthcheck_address_exists() -> None:
+    test = " ".join(compose()["services"]["web"]["healthcheck"]["test"])
+    path = re.search(r"127\.0\.0\.1:8000(/[^'\"]*)", test)
+    assert path is not None
+    assert resolve(path.group(1)).url_name == "healthz"
+
+
+def test_production_without_secret_key_stops_with_a_clear_message() -> None:
+    result = _run({"DATABASE_URL": "postgres://portal@db:5432/portal"}, "manage.py", "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_embedded_run_makes_and_keeps_its_own_secret_key(tmp_path: Path) -> None:
+    env = {"PORTAL_VAR_DIR": str(tmp_path)}
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = _run(
+        env,
+        "-c",
+        f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); django.setup(); {code}",
+    )
+    second = _run(
+        env,
+        "-c",
+        f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','portal.settings'); django.setup(); {code}",
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout and len(first.stdout.strip()) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    env = {
+        "DATABASE_URL": "postgres://portal@db:5432/portal",
+        "SECRET_KEY": "x" * 20 + "y" * 20 + "z" * 20 + "-production-like-key",
+        "ALLOWED_HOSTS": "portal.example.org",
+        "PORTAL_HTTPS": "1",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.org",
+    }
+    result = _run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_debug_is_off_unless_asked_for() -> None:
+    result = _run(
+        {},
+        "-c",
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; "
+        "from django.conf import settings; print(settings.DEBUG)",
+    )
+    assert result.stdout.strip() == "False"
