@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,16 +27,20 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
 
 
-@pytest.fixture(autouse=True)
-def _close_connections() -> Iterator[None]:
-    # Otherwise PostgreSQL refuses to drop the test database: a session is still open on it.
-    yield
+@pytest.fixture
+def server(transactional_db: None) -> Iterator[str]:
+    """A live server per test: pytest-django's is session-wide, and its idle thread's database
+    session would outlive the test database."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    live = LiveServer("localhost")
+    call_command("load_framework", stdout=io.StringIO())
+    yield live.url
+    live.stop()
     connections.close_all()
 
 
 @pytest.fixture
 def browser(chromium_path: str) -> Iterator[Browser]:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
@@ -55,9 +60,8 @@ def page(browser: Browser) -> Iterator[Page]:
     assert not errors, f"the browser reported errors: {errors}"
 
 
-def test_search_a_phrase_open_the_requirement_and_follow_a_resource(live_server: object, page: Page) -> None:
-    call_command("load_framework", stdout=io.StringIO())
-    base = live_server.url  # type: ignore[attr-defined]
+def test_search_a_phrase_open_the_requirement_and_follow_a_resource(server: str, page: Page) -> None:
+    base = server
 
     page.goto(f"{base}/framework/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("International Framework for Action")
@@ -93,11 +97,10 @@ def test_search_a_phrase_open_the_requirement_and_follow_a_resource(live_server:
     )
 
 
-def test_requirement_page_reads_on_a_phone(live_server: object, browser: Browser) -> None:
-    call_command("load_framework", stdout=io.StringIO())
+def test_requirement_page_reads_on_a_phone(server: str, browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/framework/unodc-2009/requirements/1.4/")  # type: ignore[attr-defined]
+    page.goto(f"{server}/framework/unodc-2009/requirements/1.4/")
     # On a narrow screen each cell carries its own column heading and nothing scrolls sideways.
     expect(page.get_by_role("heading", name="Implementation measures").first).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -107,9 +110,8 @@ def test_requirement_page_reads_on_a_phone(live_server: object, browser: Browser
     context.close()
 
 
-def test_keyboard_user_reaches_the_content_first(live_server: object, page: Page) -> None:
-    call_command("load_framework", stdout=io.StringIO())
-    page.goto(f"{live_server.url}/framework/unodc-2009/")  # type: ignore[attr-defined]
+def test_keyboard_user_reaches_the_content_first(server: str, page: Page) -> None:
+    page.goto(f"{server}/framework/unodc-2009/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to content"
