@@ -78,58 +78,35 @@ def search(framework: Framework, query: str) -> list[Hit]:
         query,
     )
     for r in reqs[:MAX_RESULTS]:
+        rank = getattr(r, "rank", 0)
         hits.append(
-            Hit(
-                r.code,
-                str(_("Protocol requirement")),
-                r.title,
-                req_url(r.code),
-                r.code,
-                r.title,
-                getattr(r, "rank", 0),
-            )
+            Hit(r.code, str(_("Protocol requirement")), r.title, req_url(r.code), r.code, r.title, rank)
         )
 
-    items = _filter(
-        Item.objects.filter(framework=framework)
-        .annotate(req_code=F("requirement__code"), req_title=F("requirement__title"))
-        .order_by("pillar__number", "requirement__position", "kind_order", "position"),
-        ["text"],
-        query,
-    )
-    kinds = dict(Item.Kind.choices)
-    for i in items[:MAX_RESULTS]:
-        hits.append(
-            Hit(
-                i.code,
-                str(kinds[i.kind]),
-                i.text,
-                f"{req_url(i.req_code)}#{i.code}",
-                i.req_code,
-                i.req_title,
-                getattr(i, "rank", 0),
-            )
+    # Items and citations both sit in a requirement row; one query each, the row's code joined in.
+    in_rows = [
+        (Item.objects.order_by("kind_order", "position"), "text", lambda i: dict(Item.Kind.choices)[i.kind]),
+        (ResourceCitation.objects.order_by("position"), "citation", lambda c: _("Resource")),
+    ]
+    for qs, field, label in in_rows:
+        qs = qs.filter(framework=framework).annotate(
+            req_code=F("requirement__code"), req_title=F("requirement__title")
         )
-
-    citations = _filter(
-        ResourceCitation.objects.filter(framework=framework)
-        .annotate(req_code=F("requirement__code"), req_title=F("requirement__title"))
-        .order_by("pillar__number", "requirement__position", "position"),
-        ["citation"],
-        query,
-    )
-    for c in citations[:MAX_RESULTS]:
-        hits.append(
-            Hit(
-                c.code,
-                str(_("Resource")),
-                c.citation,
-                f"{req_url(c.req_code)}#{c.code}",
-                c.req_code,
-                c.req_title,
-                getattr(c, "rank", 0),
+        qs = qs.order_by("pillar__number", "requirement__position", *qs.query.order_by)
+        for node in _filter(qs, [field], query)[:MAX_RESULTS]:
+            url = f"{req_url(node.req_code)}#{node.code}"
+            text = getattr(node, field)
+            hits.append(
+                Hit(
+                    node.code,
+                    str(label(node)),
+                    text,
+                    url,
+                    node.req_code,
+                    node.req_title,
+                    getattr(node, "rank", 0),
+                )
             )
-        )
 
     library = reverse("framework:library", args=[fw_code])
     docs = _filter(
