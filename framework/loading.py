@@ -37,6 +37,10 @@ COLUMN_KINDS = {
 }
 
 
+# The reference files this loader owns; others in the folder (countries) belong to other apps.
+REFERENCE_FILES = {"icat_organisations", "guiding_principles", "disaggregation", "ta_areas"}
+
+
 class LoadError(Exception):
     """A fixture that cannot be loaded; the message names the file and the node."""
 
@@ -410,7 +414,9 @@ def load_fixtures(*, directory: Path) -> LoadReport:
         data = _read(path)
         validate_catalogue(data, path.name)
         parsed.append((path, data))
-    references = [(p, _read(p)) for p in sorted((directory / "reference").glob("*.json"))]
+    references = [
+        (p, _read(p)) for p in sorted((directory / "reference").glob("*.json")) if p.stem in REFERENCE_FILES
+    ]
     report = LoadReport()
     with transaction.atomic():
         for path, data in parsed:

@@ -1,0 +1,52 @@
+"""Who may see and change what. Views, the API and services all ask here.
+
+Three layers: visibility (``visible_to`` querysets: another country's object is a 404), write
+rights (these helpers raise ``PermissionDenied``), and state rules (in the services).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Assessment, Country, Membership
+
+
+def role_in(user: Any, country: Country | int) -> str | None:
+    """The user's role in a country's team, or None. Cached on the user object for the request."""
+    if not user.is_authenticated:
+        return None
+    cache: dict[int, str | None] | None = getattr(user, "_portal_roles", None)
+    if cache is None:
+        cache = dict(Membership.objects.filter(user=user).values_list("country_id", "role"))
+        user._portal_roles = cache
+    country_id = country if isinstance(country, int) else country.pk
+    return cache.get(country_id)
+
+
+def visible_assessment(user: Any, pk: int | str) -> Assessment:
+    """The assessment if the user may see it; otherwise 404, exactly as for a missing id."""
+    try:
+        return Assessment.objects.visible_to(user).select_related("country", "framework").get(pk=int(pk))
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such assessment.") from None
+
+
+def can_write(user: Any, assessment: Assessment) -> bool:
+    return role_in(user, assessment.country_id) in (Membership.Role.COORDINATOR, Membership.Role.CONTRIBUTOR)
+
+
+def require_write(user: Any, assessment: Assessment) -> None:
+    if not can_write(user, assessment):
+        raise PermissionDenied("Only the country's coordinator and contributors may change its assessment.")
+
+
+def is_coordinator(user: Any, country: Country | int) -> bool:
+    return role_in(user, country) == Membership.Role.COORDINATOR
+
+
+def require_coordinator(user: Any, country: Country | int) -> None:
+    if not is_coordinator(user, country):
+        raise PermissionDenied("Only the country's national coordinator may do this.")

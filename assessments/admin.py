@@ -1,0 +1,76 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Answer,
+    Assessment,
+    Country,
+    Evidence,
+    Membership,
+    NationalMeasure,
+    OperationalData,
+    TechnicalAssistanceNeed,
+)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "subregion", "is_demo"]
+    list_filter = ["region", "is_demo"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "country", "role", "created_at"]
+    list_filter = ["role", "country__region"]
+    search_fields = ["user__email", "user__username", "country__name"]
+    list_select_related = ["user", "country"]
+    raw_id_fields = ["user", "country", "invited_by"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["country", "cycle", "framework", "state", "updated_at"]
+    list_filter = ["state", "cycle", "country__region"]
+    search_fields = ["country__name", "country__code"]
+    list_select_related = ["country", "framework"]
+    raw_id_fields = ["country", "previous", "created_by"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["item", "assessment", "status", "version", "updated_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["item__code", "assessment__country__name"]
+    list_select_related = ["item", "assessment__country"]
+    raw_id_fields = ["assessment", "item", "assignee", "updated_by"]
+    filter_horizontal = ["evidence"]
+
+
+@admin.register(OperationalData)
+class OperationalDataAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "assessment", "period", "value_count", "value_amount", "not_collected"]
+    list_select_related = ["indicator", "assessment__country"]
+    raw_id_fields = ["assessment", "indicator", "updated_by"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "assessment", "kind", "content_type", "size", "uploaded_at"]
+    list_filter = ["kind", "content_type"]
+    search_fields = ["title", "sha256"]
+    raw_id_fields = ["assessment", "uploaded_by"]
+    readonly_fields = ["sha256", "size", "content_type", "original_name"]
+
+
+@admin.register(NationalMeasure)
+class NationalMeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "assessment", "status"]
+    raw_id_fields = ["assessment", "requirement", "created_by"]
+
+
+@admin.register(TechnicalAssistanceNeed)
+class TechnicalAssistanceNeedAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "area", "priority", "status"]
+    raw_id_fields = ["assessment", "requirement", "item", "created_by"]
