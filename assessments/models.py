@@ -9,6 +9,7 @@ Aggregate figures only: nothing here describes an individual victim.
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -25,9 +26,26 @@ from framework.models import DisaggregationCategory, Framework, Item, Requiremen
 REVIEWERS_GROUP = "UNODC reviewers"
 
 
-def private_storage() -> FileSystemStorage:
-    """Evidence files live outside MEDIA_URL: they are only ever served through a checked view."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+class PrivateStorage(FileSystemStorage):
+    """Evidence files live outside MEDIA_URL: they are only ever served through a checked view.
+
+    The folder is read from settings at each use, so tests and deployments can move it.
+    """
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("Evidence has no public address; use the download view.")
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()
 
 
 def is_reviewer(user: Any) -> bool:

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from framework.models import DisaggregationCategory, Framework, Item
 
@@ -112,7 +113,8 @@ def create_assessment(
             answer.legal_references = previous.legal_references
             answer.carried_over = True
         answers.append(answer)
-    Answer.objects.bulk_create(answers)
+    # With history from the start, so an item's history shows where it began (and what was carried over).
+    bulk_create_with_history(answers, Answer, default_user=by, default_change_reason="assessment created")
     return assessment
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -45,6 +46,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             "CI=true but DATABASE_URL does not point at PostgreSQL; CI runs on PostgreSQL."
         )
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Evidence files written by a test go to a temporary folder, never into the project."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import factory
 
@@ -87,3 +87,62 @@ def build_catalogue(
                 )
             ResourceCitation.objects.bulk_create(citations)
     return fw
+
+
+# --- people, countries and assessments -----------------------------------------------------------
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+
+from assessments.models import REVIEWERS_GROUP, Assessment, Country, Membership  # noqa: E402
+from assessments.services import create_assessment  # noqa: E402
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}@example.org")
+    email = factory.LazyAttribute(lambda u: u.username)
+    password = factory.django.Password("correct horse battery staple")
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: "X" + chr(ord("A") + (n // 26) % 26) + chr(ord("A") + n % 26))
+    name = factory.Sequence(lambda n: f"Testland {n}")
+    region = "europe"
+    is_demo = True
+
+
+def make_team(country: Country, prefix: str = "") -> dict[str, Any]:
+    """A coordinator, a contributor and an observer of ``country``."""
+    team: dict[str, Any] = {}
+    for role in Membership.Role.values:
+        user = UserFactory(username=f"{prefix or country.code.lower()}-{role}@example.org")
+        Membership.objects.create(user=user, country=country, role=role)
+        team[role] = user
+    return team
+
+
+def make_reviewer(username: str = "reviewer@unodc.example.org") -> Any:
+    user: Any = UserFactory(username=username)
+    user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+    return user
+
+
+def make_assessment(
+    *,
+    country: Country | None = None,
+    framework: Framework | None = None,
+    cycle: int = 2026,
+    by: object = None,
+) -> Assessment:
+    country = country or cast(Country, CountryFactory())
+    framework = framework or build_catalogue()
+    by = by or UserFactory()
+    return create_assessment(country=country, cycle=cycle, framework=framework, by=by)
