@@ -32,6 +32,8 @@ api_v1 = [
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="framework:index", permanent=False), name="home"),
     path("framework/", include("framework.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

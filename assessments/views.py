@@ -1,0 +1,688 @@
+"""Pages of the assessment: list, dashboard, requirement form with autosave, evidence, team.
+
+Every fetch goes through ``access.visible_assessment`` (another country's assessment is a 404,
+byte for byte like a missing one), every write through ``access.require_write`` and a service.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from framework.models import DisaggregationDimension, Item, Requirement
+
+from . import access, services
+from .forms import (
+    AssessmentCreateForm,
+    EvidenceFileForm,
+    EvidenceLinkForm,
+    MemberForm,
+    NationalMeasureForm,
+    TechnicalAssistanceNeedForm,
+)
+from .models import (
+    Answer,
+    Assessment,
+    Country,
+    Evidence,
+    Membership,
+    NationalMeasure,
+    OperationalData,
+    TechnicalAssistanceNeed,
+)
+
+User = get_user_model()
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+def autosave_login_required(view: Any) -> Any:
+    """Autosave requests answer 401 instead of redirecting: the page keeps the text and retries."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {"error": _("Your session has ended. Sign in again, then retry.")}, status=401
+            )
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# --- list, create, dashboard ---------------------------------------------------------------------
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    assessments = (
+        Assessment.objects.visible_to(request.user).with_progress().select_related("country", "framework")
+    )
+    coordinates = Country.objects.of_user(request.user, roles=(Membership.Role.COORDINATOR,)).exists()
+    memberships = Membership.objects.filter(user_id=request.user.pk or 0).select_related("country")
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "assessments": assessments,
+            "can_create": coordinates,
+            "memberships": memberships,
+            "nav": "assessments",
+        },
+    )
+
+
+@login_required
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    form = AssessmentCreateForm(request.POST or None, user=request.user)
+    if not form.fields["country"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied(_("Only a national coordinator can start an assessment."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.create_assessment(
+                country=form.cleaned_data["country"],
+                cycle=form.cleaned_data["cycle"],
+                framework=form.cleaned_data["framework"],
+                prefill_from=form.cleaned_data["prefill_from"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The assessment is ready to fill in."))
+            return redirect(assessment)
+    return render(request, "assessments/create.html", {"form": form, "nav": "assessments"})
+
+
+def pillar_progress(assessment: Assessment) -> list[dict[str, Any]]:
+    """Per pillar: assessed items, answered, and the mix of statuses, in one query."""
+    rows = (
+        Answer.objects.filter(assessment=assessment)
+        .values("item__pillar__number", "item__pillar__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by("item__pillar__number")
+    )
+    pillars: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        p = pillars.setdefault(
+            row["item__pillar__number"],
+            {
+                "number": row["item__pillar__number"],
+                "name": row["item__pillar__name"],
+                "total": 0,
+                "answered": 0,
+                "mix": {},
+            },
+        )
+        p["total"] += row["n"]
+        if row["status"] != Answer.Status.NOT_ASSESSED:
+            p["answered"] += row["n"]
+        p["mix"][row["status"]] = row["n"]
+    labels = dict(Answer.Status.choices)
+    out = []
+    for p in pillars.values():
+        p["percent"] = round(100 * p["answered"] / p["total"]) if p["total"] else 0
+        mix, x = [], 0.0
+        for s, n in sorted(p["mix"].items(), key=lambda kv: list(labels).index(kv[0])):
+            width = 100 * n / p["total"]
+            mix.append({"status": s, "label": labels[s], "n": n, "x": round(x, 2), "width": round(width, 2)})
+            x += width
+        p["mix"] = mix
+        out.append(p)
+    return out
+
+
+FILTERS = {
+    "unanswered": Q(status=Answer.Status.NOT_ASSESSED),
+    "carried": Q(carried_over=True),
+}
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    show = request.GET.get("show", "")
+    requirements = (
+        Requirement.objects.filter(framework=assessment.framework)
+        .select_related("pillar")
+        .annotate(
+            total=Count("items__answers", filter=Q(items__answers__assessment=assessment)),
+            answered=Count(
+                "items__answers",
+                filter=Q(items__answers__assessment=assessment)
+                & ~Q(items__answers__status=Answer.Status.NOT_ASSESSED),
+            ),
+        )
+        .order_by("pillar__number", "position")
+    )
+    answers = Answer.objects.filter(assessment=assessment).select_related("item__requirement")
+    listing: Any = None
+    if show == "mine":
+        listing = answers.filter(assignee_id=request.user.pk)
+    elif show == "changed" and assessment.previous_id:
+        previous = {
+            code: status
+            for code, status in Answer.objects.filter(assessment_id=assessment.previous_id).values_list(
+                "item__code", "status"
+            )
+        }
+        listing = [a for a in answers if previous.get(a.item.code, Answer.Status.NOT_ASSESSED) != a.status]
+    elif show in FILTERS:
+        listing = answers.filter(FILTERS[show])
+    return render(
+        request,
+        "assessments/dashboard.html",
+        {
+            "assessment": assessment,
+            "pillars": pillar_progress(assessment),
+            "requirements": requirements,
+            "mine": answers.filter(assignee_id=request.user.pk)[:50],
+            "show": show,
+            "listing": listing,
+            "can_write": access.can_write(request.user, assessment),
+            "nav": "assessments",
+        },
+    )
+
+
+# --- the requirement page ------------------------------------------------------------------------
+
+
+def requirement_context(request: HttpRequest, assessment: Assessment, code: str) -> dict[str, Any]:
+    requirement = get_object_or_404(
+        Requirement.objects.with_detail(), framework=assessment.framework, code=code
+    )
+    answers = {
+        a.item_id: a
+        for a in Answer.objects.filter(assessment=assessment, item__requirement=requirement)
+        .select_related("assignee", "updated_by")
+        .prefetch_related("evidence")
+    }
+    data_by_item: dict[int, list[OperationalData]] = defaultdict(list)
+    for row in (
+        OperationalData.objects.filter(assessment=assessment, indicator__requirement=requirement)
+        .prefetch_related("breakdowns")
+        .order_by("-period")
+    ):
+        data_by_item[row.indicator_id].append(row)
+    items = list(requirement.items.all())
+    assessed = [(item, answers.get(item.pk)) for item in items if item.is_assessed]
+    indicators = [
+        (item, data_by_item.get(item.pk, []))
+        for item in items
+        if item.kind == Item.Kind.OPERATIONAL_INDICATOR
+    ]
+    writers = User.objects.filter(
+        memberships__country=assessment.country,
+        memberships__role__in=(Membership.Role.COORDINATOR, Membership.Role.CONTRIBUTOR),
+    ).order_by("email")
+    can_write = access.can_write(request.user, assessment) and assessment.is_editable
+    return {
+        "assessment": assessment,
+        "requirement": requirement,
+        "objectives": [i for i in items if i.kind == Item.Kind.OBJECTIVE],
+        "assessed": assessed,
+        "indicators": indicators,
+        "library": list(assessment.evidence.order_by("title")),
+        "writers": list(writers),
+        "dimensions": DisaggregationDimension.objects.prefetch_related("categories"),
+        "measures": NationalMeasure.objects.filter(assessment=assessment, requirement=requirement),
+        "ta_needs": TechnicalAssistanceNeed.objects.filter(
+            assessment=assessment, requirement=requirement
+        ).select_related("area", "item"),
+        "measure_form": NationalMeasureForm(),
+        "ta_form": TechnicalAssistanceNeedForm(requirement=requirement),
+        "can_write": can_write,
+        "statuses": Answer.Status,
+        "neighbours": Requirement.objects.filter(framework=assessment.framework)
+        .only("code", "title", "pillar_id")
+        .order_by("pillar__number", "position"),
+        "nav": "assessments",
+    }
+
+
+@login_required
+def requirement_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    return render(request, "assessments/requirement.html", requirement_context(request, assessment, code))
+
+
+def _visible_answer(request: HttpRequest, pk: int, answer_pk: int) -> tuple[Assessment, Answer]:
+    assessment = access.visible_assessment(request.user, pk)
+    answer = get_object_or_404(
+        Answer.objects.select_related("item", "assignee"), pk=answer_pk, assessment=assessment
+    )
+    return assessment, answer
+
+
+def _answer_changes(request: HttpRequest) -> dict[str, Any]:
+    post = request.POST
+    changes: dict[str, Any] = {}
+    for field in ("status", "narrative", "justification"):
+        if field in post:
+            changes[field] = post[field]
+    if "assignee" in post:
+        changes["assignee"] = post["assignee"] or None
+    if "legal_references" in post:
+        try:
+            changes["legal_references"] = json.loads(post["legal_references"] or "[]")
+        except json.JSONDecodeError:
+            raise ValidationError(
+                {"legal_references": _("The legal references could not be read.")}
+            ) from None
+    elif "ref_instrument" in post:
+        rows = zip(
+            post.getlist("ref_instrument"),
+            post.getlist("ref_article"),
+            post.getlist("ref_adopted_on"),
+            post.getlist("ref_url"),
+            strict=False,
+        )
+        changes["legal_references"] = [
+            {"instrument": i, "article": a, "adopted_on": d, "url": u} for i, a, d, u in rows
+        ]
+    return changes
+
+
+@autosave_login_required
+@require_http_methods(["GET", "POST"])
+def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """Autosave of one answer: 200 saved, 409 conflict (both texts shown), 422 invalid."""
+    assessment, answer = _visible_answer(request, pk, answer_pk)
+    if request.method == "GET":
+        return _answer_fragment(request, assessment, answer)
+    access.require_write(request.user, assessment)
+    try:
+        base_version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _status(request, "error", [_("The page is out of date; reload it.")], status=422)
+    try:
+        saved = services.save_answer(
+            answer_id=answer.pk, by=request.user, base_version=base_version, changes=_answer_changes(request)
+        )
+    except services.Conflict as conflict:
+        current = conflict.current
+        response = render(
+            request,
+            "assessments/_conflict.html",
+            {"answer": current, "mine": _answer_changes(request), "theirs_by": current.updated_by},
+            status=409,
+        )
+        response["X-Version"] = str(current.version)
+        return response
+    except services.ReadOnly as exc:
+        return _status(request, "error", _errors(exc), status=423)
+    except ValidationError as exc:
+        return _status(request, "error", _errors(exc), status=422)
+    response = _status(request, "saved", [], answer=saved)
+    response["X-Version"] = str(saved.version)
+    return response
+
+
+def _status(
+    request: HttpRequest, state: str, errors: list[str], status: int = 200, answer: Any = None
+) -> HttpResponse:
+    return render(
+        request,
+        "assessments/_save_status.html",
+        {"state": state, "errors": errors, "saved": answer},
+        status=status,
+    )
+
+
+def _answer_fragment(request: HttpRequest, assessment: Assessment, answer: Answer) -> HttpResponse:
+    ctx = requirement_context(request, assessment, answer.item.requirement.code)
+    pair = next((p for p in ctx["assessed"] if p[0].pk == answer.item_id), None)
+    if pair is None:
+        raise Http404
+    ctx.update({"item": pair[0], "answer": pair[1]})
+    response = render(request, "assessments/_answer.html", ctx)
+    response["X-Version"] = str(answer.version)
+    return response
+
+
+@login_required
+@require_POST
+def answer_evidence(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    assessment, answer = _visible_answer(request, pk, answer_pk)
+    access.require_write(request.user, assessment)
+    try:
+        ids = [int(x) for x in request.POST.getlist("evidence")]
+        services.set_answer_evidence(answer_id=answer.pk, by=request.user, evidence_ids=ids)
+    except (ValueError, ValidationError) as exc:
+        errors = _errors(exc) if isinstance(exc, ValidationError) else [_("Choose evidence from the list.")]
+        if request.headers.get("HX-Request"):
+            return _status(request, "error", errors, status=422)
+        for message in errors:
+            messages.error(request, message)
+    else:
+        if request.headers.get("HX-Request"):
+            return _status(request, "saved", [], answer=answer)
+        messages.success(request, _("Evidence updated."))
+    return redirect(
+        reverse("assessments:requirement", args=[assessment.pk, answer.item.requirement.code])
+        + f"#{answer.item.code}"
+    )
+
+
+@login_required
+def answer_history(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    assessment, answer = _visible_answer(request, pk, answer_pk)
+    records = list(
+        answer.history.select_related("history_user").order_by("-history_date", "-history_id")[:200]
+    )
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        diff = newer.diff_against(older).changes if older is not None else []
+        changes.append(
+            {
+                "record": newer,
+                "changes": [c for c in diff if c.field not in {"version", "updated_by"}],
+                "is_creation": older is None,
+            }
+        )
+    return render(
+        request,
+        "assessments/history.html",
+        {"assessment": assessment, "answer": answer, "changes": changes, "nav": "assessments"},
+    )
+
+
+# --- operational data ----------------------------------------------------------------------------
+
+
+@autosave_login_required
+@require_POST
+def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    indicator = get_object_or_404(
+        Item, framework=assessment.framework, code=code, kind=Item.Kind.OPERATIONAL_INDICATOR
+    )
+    post = request.POST
+    try:
+        period = int(post.get("period", ""))
+        base = post.get("version", "")
+        base_version = int(base) if base else None
+    except ValueError:
+        return _status(request, "error", [_("Give the year as a number, e.g. 2025.")], status=422)
+    values = {f: post.get(f, "") for f in services.DATA_FIELDS if f in post}
+    values.setdefault("not_collected", "")
+    try:
+        row = services.save_data(
+            assessment=assessment,
+            indicator=indicator,
+            period=period,
+            by=request.user,
+            base_version=base_version,
+            values=values,
+        )
+    except services.Conflict as conflict:
+        msg = _(
+            "Someone else saved this year's figure meanwhile. Reload to see it; your entry is kept below."
+        )
+        response = _status(request, "conflict", [msg], status=409)
+        if conflict.current is not None:
+            response["X-Version"] = str(conflict.current.version)
+        return response
+    except services.ReadOnly as exc:
+        return _status(request, "error", _errors(exc), status=423)
+    except ValidationError as exc:
+        return _status(request, "error", _errors(exc), status=422)
+    if not request.headers.get("HX-Request"):
+        return redirect(
+            reverse("assessments:requirement", args=[pk, indicator.requirement.code]) + f"#{code}"
+        )
+    response = _status(request, "saved", [])
+    response["X-Version"] = str(row.version)
+    response["X-Data-Id"] = str(row.pk)
+    return response
+
+
+@login_required
+@require_POST
+def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    data = get_object_or_404(
+        OperationalData.objects.select_related("indicator__requirement"), pk=data_pk, assessment=assessment
+    )
+    parts: dict[int, Any] = {
+        int(k.removeprefix("cat_")): v
+        for k, v in request.POST.items()
+        if k.startswith("cat_") and k[4:].isdigit()
+    }
+    target = (
+        reverse("assessments:requirement", args=[pk, data.indicator.requirement.code])
+        + f"#{data.indicator.code}"
+    )
+    try:
+        services.set_breakdowns(
+            data_id=data.pk, by=request.user, base_version=int(request.POST.get("version", "0")), parts=parts
+        )
+    except services.Conflict:
+        messages.error(
+            request,
+            _(
+                "Someone else changed this figure meanwhile; your breakdown was not saved. Check and enter it again."
+            ),
+        )
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Breakdown saved."))
+    return redirect(target)
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+@login_required
+def evidence_library(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    file_form = EvidenceFileForm()
+    link_form = EvidenceLinkForm()
+    if request.method == "POST":
+        access.require_write(request.user, assessment)
+        try:
+            if request.POST.get("kind") == "link":
+                link_form = EvidenceLinkForm(request.POST)
+                if link_form.is_valid():
+                    services.add_link_evidence(
+                        assessment=assessment, by=request.user, **link_form.cleaned_data
+                    )
+                    messages.success(request, _("Link added to the evidence library."))
+                    return redirect("assessments:evidence", pk=assessment.pk)
+            else:
+                file_form = EvidenceFileForm(request.POST, request.FILES)
+                if file_form.is_valid():
+                    services.add_file_evidence(
+                        assessment=assessment,
+                        by=request.user,
+                        upload=file_form.cleaned_data["file"],
+                        title=file_form.cleaned_data["title"],
+                        description=file_form.cleaned_data["description"],
+                    )
+                    messages.success(request, _("File added to the evidence library."))
+                    return redirect("assessments:evidence", pk=assessment.pk)
+        except ValidationError as exc:
+            form = link_form if request.POST.get("kind") == "link" else file_form
+            for field, errs in getattr(exc, "message_dict", {None: exc.messages}).items():
+                for message in errs:
+                    form.add_error(field if field in form.fields else None, message)
+    evidence = (
+        Evidence.objects.filter(assessment=assessment)
+        .select_related("uploaded_by")
+        .annotate(citations=Count("answers"))
+        .order_by("title")
+    )
+    return render(
+        request,
+        "assessments/evidence.html",
+        {
+            "assessment": assessment,
+            "evidence": evidence,
+            "file_form": file_form,
+            "link_form": link_form,
+            "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
+            "nav": "assessments",
+        },
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
+    assessment = access.visible_assessment(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment, kind=Evidence.Kind.FILE)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    try:
+        services.delete_evidence(evidence=evidence, by=request.user)
+        messages.success(request, _("Removed from the evidence library."))
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect("assessments:evidence", pk=assessment.pk)
+
+
+# --- national measures and TA needs --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def measure_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    requirement = get_object_or_404(Requirement, framework=assessment.framework, code=code)
+    form = NationalMeasureForm(
+        request.POST, instance=NationalMeasure(assessment=assessment, requirement=requirement)
+    )
+    _save_model_form(
+        request,
+        form,
+        lambda m: services.save_national_measure(measure=m, by=request.user),
+        _("National measure added."),
+    )
+    return redirect(reverse("assessments:requirement", args=[pk, code]) + "#national-measures")
+
+
+@login_required
+@require_POST
+def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    requirement = get_object_or_404(Requirement, framework=assessment.framework, code=code)
+    form = TechnicalAssistanceNeedForm(
+        request.POST,
+        instance=TechnicalAssistanceNeed(assessment=assessment, requirement=requirement),
+        requirement=requirement,
+    )
+    _save_model_form(
+        request,
+        form,
+        lambda n: services.save_ta_need(need=n, by=request.user),
+        _("Technical assistance need added."),
+    )
+    return redirect(reverse("assessments:requirement", args=[pk, code]) + "#ta-needs")
+
+
+def _save_model_form(request: HttpRequest, form: Any, save: Any, success: str) -> None:
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for message in errs:
+                messages.error(request, f"{label}: {message}" if label else message)
+        return
+    try:
+        save(form.save(commit=False))
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+        return
+    messages.success(request, success)
+
+
+# --- team ----------------------------------------------------------------------------------------
+
+
+@login_required
+def team(request: HttpRequest, code: str) -> HttpResponse:
+    country = Country.objects.of_user(request.user).filter(code=code).first()
+    if country is None:
+        raise Http404("No such team.")
+    is_coordinator = access.is_coordinator(request.user, country)
+    form = MemberForm()
+    if request.method == "POST":
+        access.require_coordinator(request.user, country)
+        action = request.POST.get("action", "add")
+        try:
+            if action == "add":
+                form = MemberForm(request.POST)
+                if form.is_valid():
+                    services.add_member(country=country, by=request.user, **form.cleaned_data)
+                    messages.success(request, _("%(email)s added to the team.") % form.cleaned_data)
+                    return redirect("assessments:team", code=code)
+            else:
+                membership = get_object_or_404(Membership, pk=request.POST.get("membership"), country=country)
+                if action == "remove":
+                    services.remove_member(membership=membership, by=request.user)
+                    messages.success(request, _("Removed from the team."))
+                elif action == "role":
+                    services.change_member_role(
+                        membership=membership, role=request.POST.get("role", ""), by=request.user
+                    )
+                    messages.success(request, _("Role changed."))
+                return redirect("assessments:team", code=code)
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message) if action == "add" else messages.error(request, message)
+    members = (
+        Membership.objects.filter(country=country).select_related("user").order_by("role", "user__email")
+    )
+    return render(
+        request,
+        "assessments/team.html",
+        {
+            "country": country,
+            "members": members,
+            "form": form,
+            "is_coordinator": is_coordinator,
+            "roles": Membership.Role.choices,
+            "nav": "team",
+        },
+    )
