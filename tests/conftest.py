@@ -36,6 +36,8 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Hashing passwords properly costs ~0.3 s each; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A live server's thread would keep a persistent connection open past the test database's teardown.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
