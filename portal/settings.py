@@ -228,6 +228,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "ENUM_NAME_OVERRIDES": {
+        "ItemKindEnum": "framework.models.Item.Kind",
+        "EvidenceKindEnum": "assessments.models.Evidence.Kind",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise the filesystem transport, which needs no server.

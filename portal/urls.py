@@ -3,8 +3,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from assessments import api as assessments_api
 from framework import api as framework_api
 
 
@@ -22,8 +24,16 @@ router.register(r"frameworks/(?P<fw>[-a-z0-9_]+)/items", framework_api.ItemViewS
 router.register(
     r"frameworks/(?P<fw>[-a-z0-9_]+)/documents", framework_api.DocumentViewSet, basename="document"
 )
+A = r"assessments/(?P<assessment_pk>[0-9]+)"
+router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
+router.register(f"{A}/answers", assessments_api.AnswerViewSet, basename="answer")
+router.register(f"{A}/data", assessments_api.OperationalDataViewSet, basename="data")
+router.register(f"{A}/evidence", assessments_api.EvidenceViewSet, basename="evidence")
+router.register(f"{A}/national-measures", assessments_api.NationalMeasureViewSet, basename="national-measure")
+router.register(f"{A}/ta-needs", assessments_api.TechnicalAssistanceNeedViewSet, basename="ta-need")
 
 api_v1 = [
+    path("auth/token/", obtain_auth_token, name="token"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -1,0 +1,691 @@
+"""REST API for assessments: the same services and visibility rules as the pages.
+
+Writes to versioned rows (answers, operational data) need ``If-Match`` with the row's ETag:
+428 without it, 412 when it is stale (the body then carries the current row).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from framework.models import DisaggregationCategory, Framework, Item, Requirement, TechnicalAssistanceArea
+
+from . import access, services
+from .models import (
+    Answer,
+    Assessment,
+    Country,
+    Evidence,
+    NationalMeasure,
+    OperationalData,
+    TechnicalAssistanceNeed,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the version you edited",
+)
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = "Send If-Match with the ETag of the version you edited."
+    default_code = "precondition_required"
+
+
+class StateConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "read_only"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match(request: Request) -> int:
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw:
+        raise PreconditionRequired()
+    value = raw.removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationError({"If-Match": "Not an ETag of this API."})
+    return int(value)
+
+
+def django_errors(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "message_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"detail": exc.messages})
+
+
+# --- serializers ---------------------------------------------------------------------------------
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
+    framework = serializers.SlugRelatedField(slug_field="code", queryset=Framework.objects.all())
+    prefill_from = serializers.PrimaryKeyRelatedField(
+        source="previous", queryset=Assessment.objects.all(), required=False, allow_null=True
+    )
+    item_count = serializers.IntegerField(read_only=True)
+    answered_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "country",
+            "cycle",
+            "framework",
+            "state",
+            "prefill_from",
+            "item_count",
+            "answered_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["state", "created_at", "updated_at"]
+
+
+class LegalReferenceSerializer(serializers.Serializer):
+    instrument = serializers.CharField(max_length=500)
+    article = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    adopted_on = serializers.CharField(allow_blank=True, required=False)
+    url = serializers.CharField(allow_blank=True, required=False)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.code", read_only=True)
+    requirement = serializers.CharField(source="item.requirement.code", read_only=True)
+    legal_references = LegalReferenceSerializer(many=True, required=False)
+    evidence: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    assignee: Any = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = [
+            "item",
+            "requirement",
+            "kind",
+            "status",
+            "narrative",
+            "justification",
+            "legal_references",
+            "assignee",
+            "evidence",
+            "carried_over",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["kind", "carried_over", "version", "updated_at"]
+
+
+class AnswerWriteSerializer(serializers.Serializer):
+    status = serializers.CharField(required=False)
+    narrative = serializers.CharField(required=False, allow_blank=True)
+    justification = serializers.CharField(required=False, allow_blank=True)
+    legal_references = serializers.ListField(child=serializers.DictField(), required=False)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    evidence = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class BreakdownSerializer(serializers.Serializer):
+    dimension = serializers.CharField(source="category.dimension.code", read_only=True)
+    category = serializers.CharField(source="category.code", read_only=True)
+    value = serializers.IntegerField(read_only=True)
+
+
+class OperationalDataSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Item.objects.none())
+    breakdowns = BreakdownSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = OperationalData
+        fields = [
+            "id",
+            "indicator",
+            "period",
+            "value_count",
+            "value_amount",
+            "currency",
+            "value_bool",
+            "value_text",
+            "source",
+            "method",
+            "not_collected",
+            "not_collected_reason",
+            "breakdowns",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "updated_at"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True, required=False)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "description",
+            "url",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = ["kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+        extra_kwargs = {"title": {"required": False}}
+
+    def get_download(self, obj: Evidence) -> str | None:
+        return obj.get_absolute_url() if obj.kind == Evidence.Kind.FILE else None
+
+
+class NationalMeasureSerializer(serializers.ModelSerializer):
+    requirement = serializers.SlugRelatedField(slug_field="code", queryset=Requirement.objects.none())
+
+    class Meta:
+        model = NationalMeasure
+        fields = [
+            "id",
+            "requirement",
+            "title",
+            "description",
+            "responsible_body",
+            "timeline",
+            "budget",
+            "currency",
+            "status",
+            "updated_at",
+        ]
+
+
+class TechnicalAssistanceNeedSerializer(serializers.ModelSerializer):
+    requirement = serializers.SlugRelatedField(slug_field="code", queryset=Requirement.objects.none())
+    item = serializers.SlugRelatedField(
+        slug_field="code", queryset=Item.objects.none(), required=False, allow_null=True
+    )
+    area = serializers.SlugRelatedField(slug_field="code", queryset=TechnicalAssistanceArea.objects.all())
+
+    class Meta:
+        model = TechnicalAssistanceNeed
+        fields = ["id", "requirement", "item", "area", "priority", "description", "status", "updated_at"]
+
+
+class HistorySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+    history_type = serializers.CharField()
+    user = serializers.SerializerMethodField()
+    reason = serializers.CharField(source="history_change_reason", allow_null=True)
+    status = serializers.CharField()
+    narrative = serializers.CharField()
+    justification = serializers.CharField()
+    version = serializers.IntegerField()
+
+    def get_user(self, obj: Any) -> str | None:
+        user = obj.history_user
+        return (user.email or user.username) if user else None
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+class InAssessment:
+    """Everything under /assessments/<id>/ belongs to an assessment the user can see (else 404)."""
+
+    kwargs: dict[str, Any]
+    request: Any
+
+    def assessment(self) -> Assessment:
+        if not hasattr(self, "_assessment"):
+            self._assessment = access.visible_assessment(self.request.user, self.kwargs["assessment_pk"])
+        return self._assessment
+
+    def writable_assessment(self) -> Assessment:
+        assessment = self.assessment()
+        try:
+            access.require_write(self.request.user, assessment)
+        except DjangoPermissionDenied as exc:
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied(str(exc)) from None
+        return assessment
+
+    def fake(self) -> bool:
+        return bool(getattr(self, "swagger_fake_view", False))
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # Write rights before validation: an observer learns "not allowed", not what the body lacked.
+        if request.method not in SAFE_METHODS and "assessment_pk" in self.kwargs and not self.fake():
+            self.writable_assessment()
+
+
+ASSESSMENT_PK = OpenApiParameter("assessment_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Assessments you can see"),
+    retrieve=extend_schema(summary="An assessment with its progress"),
+    create=extend_schema(summary="Start an assessment (national coordinator)"),
+)
+class AssessmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = AssessmentSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        return (
+            Assessment.objects.visible_to(self.request.user)
+            .with_progress()
+            .select_related("country", "framework")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        country = serializer.validated_data["country"]
+        if not access.is_coordinator(request.user, country):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied("Only the country's national coordinator can start an assessment.")
+        try:
+            assessment = services.create_assessment(
+                country=country,
+                cycle=serializer.validated_data["cycle"],
+                framework=serializer.validated_data["framework"],
+                prefill_from=serializer.validated_data.get("previous"),
+                by=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        out = self.get_queryset().get(pk=assessment.pk)
+        return Response(self.get_serializer(out).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Answers of an assessment",
+        parameters=[
+            ASSESSMENT_PK,
+            OpenApiParameter("requirement", OpenApiTypes.STR),
+            OpenApiParameter("status", OpenApiTypes.STR),
+            OpenApiParameter("assigned_to_me", OpenApiTypes.BOOL),
+        ],
+    ),
+    retrieve=extend_schema(summary="One answer (its ETag is its version)", parameters=[ASSESSMENT_PK]),
+)
+class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = AnswerSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_field = "item__code"
+    lookup_url_kwarg = "code"
+    lookup_value_regex = r"[0-9]+\.[0-9]+\.[A-Z]{1,2}[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Answer]:
+        if self.fake():
+            return Answer.objects.none()
+        qs = (
+            Answer.objects.filter(assessment=self.assessment())
+            .select_related("item__requirement")
+            .prefetch_related("evidence")
+        )
+        params = self.request.query_params
+        if params.get("requirement"):
+            qs = qs.filter(item__requirement__code=params["requirement"])
+        if params.get("status") in Answer.Status.values:
+            qs = qs.filter(status=params["status"])
+        if params.get("assigned_to_me") in {"1", "true", "yes"}:
+            qs = qs.filter(assignee_id=self.request.user.pk)
+        return qs
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        answer = self.get_object()
+        return Response(self.get_serializer(answer).data, headers={"ETag": etag(answer.version)})
+
+    @extend_schema(
+        summary="Change an answer (If-Match required)",
+        parameters=[ASSESSMENT_PK, IF_MATCH],
+        request=AnswerWriteSerializer,
+        responses={200: AnswerSerializer, 412: AnswerSerializer, 428: OpenApiTypes.OBJECT},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        answer = self.get_object()
+        self.writable_assessment()
+        base = if_match(request)
+        body = AnswerWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = {k: v for k, v in body.validated_data.items() if k != "evidence"}
+        try:
+            saved = services.save_answer(
+                answer_id=answer.pk, by=request.user, base_version=base, changes=changes
+            )
+            if "evidence" in body.validated_data:
+                saved = services.set_answer_evidence(
+                    answer_id=answer.pk, by=request.user, evidence_ids=body.validated_data["evidence"]
+                )
+        except services.Conflict as conflict:
+            current = self.get_queryset().get(pk=conflict.current.pk)
+            return Response(
+                self.get_serializer(current).data,
+                status=status.HTTP_412_PRECONDITION_FAILED,
+                headers={"ETag": etag(current.version)},
+            )
+        except services.ReadOnly as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        fresh = self.get_queryset().get(pk=saved.pk)
+        return Response(self.get_serializer(fresh).data, headers={"ETag": etag(fresh.version)})
+
+    @extend_schema(
+        summary="History of an answer", parameters=[ASSESSMENT_PK], responses=HistorySerializer(many=True)
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        answer = self.get_object()
+        records = answer.history.select_related("history_user").order_by("-history_date", "-history_id")[:200]
+        return Response(HistorySerializer(records, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Operational data of an assessment",
+        parameters=[ASSESSMENT_PK, OpenApiParameter("indicator", OpenApiTypes.STR)],
+    ),
+    retrieve=extend_schema(summary="One value (its ETag is its version)", parameters=[ASSESSMENT_PK]),
+    create=extend_schema(summary="Record a value for a year", parameters=[ASSESSMENT_PK]),
+)
+class OperationalDataViewSet(
+    InAssessment,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = OperationalDataSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[OperationalData]:
+        if self.fake():
+            return OperationalData.objects.none()
+        qs = (
+            OperationalData.objects.filter(assessment=self.assessment())
+            .select_related("indicator")
+            .prefetch_related("breakdowns__category__dimension")
+        )
+        if self.request.query_params.get("indicator"):
+            qs = qs.filter(indicator__code=self.request.query_params["indicator"])
+        return qs
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer: Any = super().get_serializer(*args, **kwargs)
+        if not self.fake() and "indicator" in getattr(serializer, "fields", {}):
+            serializer.fields["indicator"].queryset = Item.objects.filter(
+                framework_id=self.assessment().framework_id, kind=Item.Kind.OPERATIONAL_INDICATOR
+            )
+        return serializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        return Response(self.get_serializer(row).data, headers={"ETag": etag(row.version)})
+
+    def _save(self, request: Request, *, indicator: Item, period: int, base: int | None) -> Response:
+        data: Any = request.data
+        values = {f: data[f] for f in services.DATA_FIELDS if f in data}
+        try:
+            row = services.save_data(
+                assessment=self.writable_assessment(),
+                indicator=indicator,
+                period=period,
+                by=request.user,
+                base_version=base,
+                values=values,
+            )
+        except services.Conflict as conflict:
+            if base is None or conflict.current is None:
+                raise ValidationError(
+                    {"period": "A value for this year exists already; change it instead."}
+                ) from None
+            current = self.get_queryset().get(pk=conflict.current.pk)
+            return Response(
+                self.get_serializer(current).data, status=412, headers={"ETag": etag(current.version)}
+            )
+        except services.ReadOnly as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        fresh = self.get_queryset().get(pk=row.pk)
+        code = status.HTTP_201_CREATED if base is None else status.HTTP_200_OK
+        return Response(self.get_serializer(fresh).data, status=code, headers={"ETag": etag(fresh.version)})
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._save(
+            request,
+            indicator=serializer.validated_data["indicator"],
+            period=serializer.validated_data["period"],
+            base=None,
+        )
+
+    @extend_schema(summary="Change a value (If-Match required)", parameters=[ASSESSMENT_PK, IF_MATCH])
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        self.writable_assessment()
+        return self._save(request, indicator=row.indicator, period=row.period, base=if_match(request))
+
+    @extend_schema(
+        summary="Replace a count's breakdown (If-Match required)",
+        parameters=[ASSESSMENT_PK, IF_MATCH],
+        request={"application/json": {"type": "object", "additionalProperties": {"type": "object"}}},
+    )
+    @action(detail=True, methods=["put"])
+    def breakdowns(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Body: {"sex": {"female": 60, "male": 35}, "age": {...}} by dimension and category code."""
+        row = self.get_object()
+        self.writable_assessment()
+        base = if_match(request)
+        if not isinstance(request.data, dict):
+            raise ValidationError({"detail": "Send an object of dimensions."})
+        categories = {
+            (c.dimension.code, c.code): c.pk
+            for c in DisaggregationCategory.objects.select_related("dimension")
+        }
+        parts: dict[int, Any] = {}
+        for dimension, values in request.data.items():
+            if not isinstance(values, dict):
+                raise ValidationError({dimension: "Send an object of categories."})
+            for category, value in values.items():
+                if (dimension, category) not in categories:
+                    raise ValidationError({dimension: f"Unknown category {category!r}."})
+                parts[categories[(dimension, category)]] = value
+        try:
+            services.set_breakdowns(data_id=row.pk, by=request.user, base_version=base, parts=parts)
+        except services.Conflict:
+            current = self.get_queryset().get(pk=row.pk)
+            return Response(
+                self.get_serializer(current).data, status=412, headers={"ETag": etag(current.version)}
+            )
+        except services.ReadOnly as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        fresh = self.get_queryset().get(pk=row.pk)
+        return Response(self.get_serializer(fresh).data, headers={"ETag": etag(fresh.version)})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The evidence library", parameters=[ASSESSMENT_PK]),
+    retrieve=extend_schema(summary="A piece of evidence", parameters=[ASSESSMENT_PK]),
+    create=extend_schema(
+        summary="Upload a file (multipart) or add a link (JSON)", parameters=[ASSESSMENT_PK]
+    ),
+    destroy=extend_schema(summary="Remove evidence no answer cites", parameters=[ASSESSMENT_PK]),
+)
+class EvidenceViewSet(
+    InAssessment,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = EvidenceSerializer
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self) -> QuerySet[Evidence]:
+        if self.fake():
+            return Evidence.objects.none()
+        return Evidence.objects.filter(assessment=self.assessment())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        assessment = self.writable_assessment()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            if data.get("file"):
+                evidence = services.add_file_evidence(
+                    assessment=assessment,
+                    by=request.user,
+                    upload=data["file"],
+                    title=data.get("title", ""),
+                    description=data.get("description", ""),
+                )
+            else:
+                evidence = services.add_link_evidence(
+                    assessment=assessment,
+                    by=request.user,
+                    url=data.get("url", ""),
+                    title=data.get("title", ""),
+                    description=data.get("description", ""),
+                )
+        except services.ReadOnly as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        evidence = self.get_object()
+        self.writable_assessment()
+        try:
+            services.delete_evidence(evidence=evidence, by=request.user)
+        except services.ReadOnly as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _RequirementScoped(InAssessment, viewsets.ModelViewSet):
+    """National measures and TA needs: per requirement, saved through their service."""
+
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)
+        fields = getattr(serializer, "fields", {})
+        if not self.fake() and "requirement" in fields:
+            fw = self.assessment().framework_id
+            fields["requirement"].queryset = Requirement.objects.filter(framework_id=fw)
+            if "item" in fields:
+                fields["item"].queryset = Item.objects.filter(framework_id=fw, kind__in=Item.ASSESSED_KINDS)
+        return serializer
+
+    def save_instance(self, instance: Any) -> Any:
+        raise NotImplementedError
+
+    def perform_create(self, serializer: Any) -> None:
+        self._perform_save(serializer, assessment=self.writable_assessment())
+
+    def perform_update(self, serializer: Any) -> None:
+        self.writable_assessment()
+        self._perform_save(serializer)
+
+    def _perform_save(self, serializer: Any, **extra: Any) -> None:
+        instance = serializer.instance or serializer.Meta.model()
+        for field, value in {**serializer.validated_data, **extra}.items():
+            setattr(instance, field, value)
+        try:
+            serializer.instance = self.save_instance(instance)
+        except services.ReadOnly as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+
+    def perform_destroy(self, instance: Any) -> None:
+        self.writable_assessment()
+        if not instance.assessment.is_editable:
+            raise StateConflict("This assessment can no longer be changed.")
+        instance.delete()
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ASSESSMENT_PK]),
+    retrieve=extend_schema(parameters=[ASSESSMENT_PK]),
+    create=extend_schema(parameters=[ASSESSMENT_PK]),
+    partial_update=extend_schema(parameters=[ASSESSMENT_PK]),
+    destroy=extend_schema(parameters=[ASSESSMENT_PK]),
+)
+class NationalMeasureViewSet(_RequirementScoped):
+    serializer_class = NationalMeasureSerializer
+
+    def get_queryset(self) -> QuerySet[NationalMeasure]:
+        if self.fake():
+            return NationalMeasure.objects.none()
+        return NationalMeasure.objects.filter(assessment=self.assessment()).select_related(
+            "requirement", "assessment"
+        )
+
+    def save_instance(self, instance: Any) -> Any:
+        return services.save_national_measure(measure=instance, by=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ASSESSMENT_PK]),
+    retrieve=extend_schema(parameters=[ASSESSMENT_PK]),
+    create=extend_schema(parameters=[ASSESSMENT_PK]),
+    partial_update=extend_schema(parameters=[ASSESSMENT_PK]),
+    destroy=extend_schema(parameters=[ASSESSMENT_PK]),
+)
+class TechnicalAssistanceNeedViewSet(_RequirementScoped):
+    serializer_class = TechnicalAssistanceNeedSerializer
+
+    def get_queryset(self) -> QuerySet[TechnicalAssistanceNeed]:
+        if self.fake():
+            return TechnicalAssistanceNeed.objects.none()
+        return TechnicalAssistanceNeed.objects.filter(assessment=self.assessment()).select_related(
+            "requirement", "item", "area", "assessment"
+        )
+
+    def save_instance(self, instance: Any) -> Any:
+        return services.save_ta_need(need=instance, by=self.request.user)
