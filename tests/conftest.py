@@ -7,6 +7,7 @@ missing is skipped with the reason; with CI=true the same absence is a failure, 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +75,52 @@ def chromium_path() -> str:
         f"headless Chromium is not installed at {CHROMIUM} (Debian package 'chromium')",
     )
     return CHROMIUM
+
+
+class _SerialServer:
+    """A WSGI server that handles one request at a time (in the live server's own thread)."""
+
+    def __new__(cls, *args: Any, connections_override: Any = None, **kwargs: Any) -> Any:
+        from django.core.servers.basehttp import WSGIServer
+
+        return WSGIServer(*args, **kwargs)
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_url(transactional_db: None) -> Iterator[str]:
+    """A live server per test. pytest-django's is session-wide, and its idle thread's database
+    session would outlive the test database."""
+    from django.db import connections
+    from pytest_django.live_server_helper import LiveServer
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    live = LiveServer("localhost", start=False)
+    if connection.vendor == "sqlite":
+        # SQLite's in-memory test database is one connection shared with the server's threads:
+        # serve one request at a time so two never use it at once.
+        live.thread.server_class = _SerialServer  # type: ignore[assignment]
+    live.start()
+    yield live.url
+    live.stop()
+    connections.close_all()

@@ -92,8 +92,12 @@
     });
   }
 
+  // After signing in again (in another tab) the token changes: send the current one, in the
+  // header and in place of the page's stale form field, which Django would check first.
   document.addEventListener("htmx:configRequest", function (event) {
-    event.detail.headers["X-CSRFToken"] = csrfToken();
+    var token = csrfToken();
+    event.detail.headers["X-CSRFToken"] = token;
+    if (event.detail.parameters) event.detail.parameters["csrfmiddlewaretoken"] = token;
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {

@@ -9,42 +9,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
 
 
 @pytest.fixture
-def server(transactional_db: None) -> Iterator[str]:
-    """A live server per test: pytest-django's is session-wide, and its idle thread's database
-    session would outlive the test database."""
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    live = LiveServer("localhost")
+def server(live_url: str) -> str:
     call_command("load_framework", stdout=io.StringIO())
-    yield live.url
-    live.stop()
-    connections.close_all()
-
-
-@pytest.fixture
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return live_url
 
 
 @pytest.fixture
