@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Assessment, Country, Membership
+from .models import Assessment, Country, Membership, is_reviewer
 
 
 def role_in(user: Any, country: Country | int) -> str | None:
@@ -27,11 +27,22 @@ def role_in(user: Any, country: Country | int) -> str | None:
 
 
 def visible_assessment(user: Any, pk: int | str) -> Assessment:
-    """The assessment if the user may see it; otherwise 404, exactly as for a missing id."""
+    """The assessment if the user may see it; otherwise 404, exactly as for a missing id.
+
+    The same rule as ``Assessment.objects.visible_to``, checked on the fetched row so that a
+    team member's request costs no query about reviewers.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such assessment.")
     try:
-        return Assessment.objects.visible_to(user).select_related("country", "framework").get(pk=int(pk))
+        assessment = Assessment.objects.select_related("country", "framework").get(pk=int(pk))
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise Http404("No such assessment.") from None
+    if role_in(user, assessment.country_id) is not None:
+        return assessment
+    if assessment.state != Assessment.State.DRAFT and is_reviewer(user):
+        return assessment
+    raise Http404("No such assessment.")
 
 
 def can_write(user: Any, assessment: Assessment) -> bool:

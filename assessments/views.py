@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -208,7 +208,11 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 def requirement_context(request: HttpRequest, assessment: Assessment, code: str) -> dict[str, Any]:
     requirement = get_object_or_404(
-        Requirement.objects.with_detail(), framework=assessment.framework, code=code
+        Requirement.objects.select_related("pillar").prefetch_related(
+            Prefetch("items", queryset=Item.objects.order_by("kind_order", "position"))
+        ),
+        framework=assessment.framework,
+        code=code,
     )
     answers = {
         a.item_id: a
@@ -243,13 +247,11 @@ def requirement_context(request: HttpRequest, assessment: Assessment, code: str)
         "indicators": indicators,
         "library": list(assessment.evidence.order_by("title")),
         "writers": list(writers),
-        "dimensions": DisaggregationDimension.objects.prefetch_related("categories"),
         "measures": NationalMeasure.objects.filter(assessment=assessment, requirement=requirement),
         "ta_needs": TechnicalAssistanceNeed.objects.filter(
             assessment=assessment, requirement=requirement
         ).select_related("area", "item"),
         "measure_form": NationalMeasureForm(),
-        "ta_form": TechnicalAssistanceNeedForm(requirement=requirement),
         "can_write": can_write,
         "statuses": Answer.Status,
         "neighbours": Requirement.objects.filter(framework=assessment.framework)
@@ -458,22 +460,43 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
+    """GET: the breakdown form (loaded when the user opens it). POST: save the breakdown."""
     assessment = access.visible_assessment(request.user, pk)
-    access.require_write(request.user, assessment)
     data = get_object_or_404(
-        OperationalData.objects.select_related("indicator__requirement"), pk=data_pk, assessment=assessment
+        OperationalData.objects.select_related("indicator__requirement").prefetch_related("breakdowns"),
+        pk=data_pk,
+        assessment=assessment,
     )
+    target = (
+        reverse("assessments:requirement", args=[pk, data.indicator.requirement.code])
+        + f"#{data.indicator.code}"
+    )
+    if request.method == "GET":
+        values = {b.category_id: b.value for b in data.breakdowns.all()}
+        dimensions = DisaggregationDimension.objects.prefetch_related("categories")
+        rows = [(dim, [(cat, values.get(cat.pk, "")) for cat in dim.categories.all()]) for dim in dimensions]
+        context = {
+            "assessment": assessment,
+            "row": data,
+            "dimensions": rows,
+            "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
+            "back": target,
+            "nav": "assessments",
+        }
+        template = (
+            "assessments/_breakdown_form.html"
+            if request.headers.get("HX-Request")
+            else "assessments/breakdown.html"
+        )
+        return render(request, template, context)
+    access.require_write(request.user, assessment)
     parts: dict[int, Any] = {
         int(k.removeprefix("cat_")): v
         for k, v in request.POST.items()
         if k.startswith("cat_") and k[4:].isdigit()
     }
-    target = (
-        reverse("assessments:requirement", args=[pk, data.indicator.requirement.code])
-        + f"#{data.indicator.code}"
-    )
     try:
         services.set_breakdowns(
             data_id=data.pk, by=request.user, base_version=int(request.POST.get("version", "0")), parts=parts
@@ -602,11 +625,25 @@ def measure_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """GET: the form (loaded when the user opens it). POST: add the need."""
     assessment = access.visible_assessment(request.user, pk)
     access.require_write(request.user, assessment)
     requirement = get_object_or_404(Requirement, framework=assessment.framework, code=code)
+    if request.method == "GET":
+        context = {
+            "assessment": assessment,
+            "requirement": requirement,
+            "ta_form": TechnicalAssistanceNeedForm(requirement=requirement),
+            "nav": "assessments",
+        }
+        template = (
+            "assessments/_ta_need_form.html"
+            if request.headers.get("HX-Request")
+            else "assessments/ta_need.html"
+        )
+        return render(request, template, context)
     form = TechnicalAssistanceNeedForm(
         request.POST,
         instance=TechnicalAssistanceNeed(assessment=assessment, requirement=requirement),

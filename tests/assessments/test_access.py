@@ -146,6 +146,12 @@ ROUTES: dict[str, list[Route]] = {
     ],
     "assessments:ta-need-add": [
         Route(
+            "get",
+            lambda w: {"pk": w.a.pk, "code": "1.1"},
+            lambda w: {},
+            {**READ, "observer": 403},
+        ),
+        Route(
             "post",
             lambda w: {"pk": w.a.pk, "code": "1.1"},
             lambda w: {
@@ -155,7 +161,7 @@ ROUTES: dict[str, list[Route]] = {
                 "status": "identified",
             },
             WRITE_REDIRECT,
-        )
+        ),
     ],
     "assessments:answer": [
         Route(
@@ -191,12 +197,13 @@ ROUTES: dict[str, list[Route]] = {
         )
     ],
     "assessments:breakdowns": [
+        Route("get", lambda w: {"pk": w.a.pk, "data_pk": w.data.pk}, lambda w: {}, READ),
         Route(
             "post",
             lambda w: {"pk": w.a.pk, "data_pk": w.data.pk},
             lambda w: {"version": w.data.version},
             WRITE_REDIRECT,
-        )
+        ),
     ],
     "assessments:evidence": [
         Route("get", own, lambda w: {}, READ),
