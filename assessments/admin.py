@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Answer,
+    AnswerEvidence,
     Assessment,
     Country,
     Evidence,
@@ -38,6 +39,12 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["country", "previous", "created_by"]
 
 
+class AnswerEvidenceInline(admin.TabularInline):
+    model = AnswerEvidence
+    raw_id_fields = ["evidence"]
+    extra = 0
+
+
 @admin.register(Answer)
 class AnswerAdmin(SimpleHistoryAdmin):
     list_display = ["item", "assessment", "status", "version", "updated_at"]
@@ -45,7 +52,7 @@ class AnswerAdmin(SimpleHistoryAdmin):
     search_fields = ["item__code", "assessment__country__name"]
     list_select_related = ["item", "assessment__country"]
     raw_id_fields = ["assessment", "item", "assignee", "updated_by"]
-    filter_horizontal = ["evidence"]
+    inlines = [AnswerEvidenceInline]
 
 
 @admin.register(OperationalData)

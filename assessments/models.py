@@ -272,7 +272,7 @@ class Answer(models.Model):
         related_name="assigned_answers",
     )
     evidence: models.ManyToManyField[Evidence, Any] = models.ManyToManyField(
-        "Evidence", blank=True, related_name="answers"
+        "Evidence", blank=True, related_name="answers", through="AnswerEvidence"
     )
     carried_over = models.BooleanField(_("carried over from the previous cycle"), default=False)
     version = models.PositiveIntegerField(default=1)
@@ -282,7 +282,8 @@ class Answer(models.Model):
     )
 
     objects = AnswerQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[evidence], excluded_fields=["updated_at"])
+    # Evidence links have their own history (AnswerEvidence), so an answer's save writes one row.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [
@@ -322,6 +323,23 @@ class Answer(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.status != self.Status.NOT_ASSESSED
+
+
+class AnswerEvidence(models.Model):
+    """An answer citing a piece of evidence; each link and unlink is kept in history."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey("Evidence", on_delete=models.CASCADE, related_name="answer_links")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence cited by an answer")
+        verbose_name_plural = _("evidence cited by answers")
+        constraints = [models.UniqueConstraint(fields=["answer", "evidence"], name="answer_evidence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} cites {self.evidence_id}"
 
 
 class OperationalDataQuerySet(models.QuerySet["OperationalData"]):

@@ -29,6 +29,7 @@ from framework.models import DisaggregationCategory, Framework, Item
 
 from .models import (
     Answer,
+    AnswerEvidence,
     Assessment,
     Breakdown,
     Country,
@@ -187,7 +188,9 @@ def _clean_answer_changes(answer: Answer, changes: Mapping[str, Any]) -> dict[st
             out[field] = text
     if "legal_references" in changes:
         out["legal_references"] = clean_legal_references(changes["legal_references"])
-    if "assignee" in changes:
+    if "assignee" in changes and str(getattr(changes["assignee"], "pk", changes["assignee"]) or "") != str(
+        answer.assignee_id or ""
+    ):
         assignee = changes["assignee"]
         if assignee in (None, ""):
             out["assignee"] = None
@@ -219,14 +222,28 @@ def _clean_answer_changes(answer: Answer, changes: Mapping[str, Any]) -> dict[st
 
 
 @transaction.atomic
-def save_answer(*, answer_id: int, by: Any, base_version: int, changes: Mapping[str, Any]) -> Answer:
-    """Apply ``changes`` to an answer saved at ``base_version``; a stale version raises ``Conflict``."""
-    answer = Answer.objects.select_for_update().select_related("assessment").get(pk=answer_id)
+def save_answer(
+    *,
+    answer_id: int,
+    by: Any,
+    base_version: int,
+    changes: Mapping[str, Any],
+    assessment: Assessment | None = None,
+) -> Answer:
+    """Apply ``changes`` to an answer saved at ``base_version``; a stale version raises ``Conflict``.
+
+    With ``assessment``, an answer of any other assessment is ``Answer.DoesNotExist``.
+    """
+    rows = Answer.objects.select_for_update().select_related("assessment")
+    if assessment is not None:
+        rows = rows.filter(assessment=assessment)
+    answer = rows.get(pk=answer_id)
     _require_editable(answer.assessment)
     if answer.version != base_version:
         raise Conflict(answer)
     cleaned = _clean_answer_changes(answer, changes)
-    changed = [f for f, v in cleaned.items() if getattr(answer, f) != v]
+    current = {f: getattr(answer, "assignee_id" if f == "assignee" else f) for f in cleaned}
+    changed = [f for f, v in cleaned.items() if current[f] != (getattr(v, "pk", v) if f == "assignee" else v)]
     if not changed and not answer.carried_over:
         return answer
     for field, value in cleaned.items():
@@ -251,9 +268,13 @@ def set_answer_evidence(*, answer_id: int, by: Any, evidence_ids: Iterable[int])
     )
     if found != wanted:
         raise ValidationError({"evidence": _("Only evidence from this assessment's library can be cited.")})
-    answer.evidence.set(found)
-    answer.updated_by = by
-    answer.save(update_fields=["updated_by", "updated_at"])
+    existing = {link.evidence_id: link for link in AnswerEvidence.objects.filter(answer=answer)}
+    # One row at a time, not evidence.set(): each link and unlink goes into the history.
+    for evidence_id, link in existing.items():
+        if evidence_id not in found:
+            link.delete()
+    for evidence_id in found - set(existing):
+        AnswerEvidence.objects.create(answer=answer, evidence_id=evidence_id)
     return answer
 
 

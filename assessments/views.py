@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import (
     Answer,
+    AnswerEvidence,
     Assessment,
     Country,
     Evidence,
@@ -206,6 +207,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the requirement page ------------------------------------------------------------------------
 
 
+RECENT_YEARS = 3
+
+
 def requirement_context(request: HttpRequest, assessment: Assessment, code: str) -> dict[str, Any]:
     requirement = get_object_or_404(
         Requirement.objects.select_related("pillar").prefetch_related(
@@ -229,8 +233,13 @@ def requirement_context(request: HttpRequest, assessment: Assessment, code: str)
         data_by_item[row.indicator_id].append(row)
     items = list(requirement.items.all())
     assessed = [(item, answers.get(item.pk)) for item in items if item.is_assessed]
+    # The latest years are shown; earlier ones load when asked for (a long history is heavy on a slow line).
     indicators = [
-        (item, data_by_item.get(item.pk, []))
+        (
+            item,
+            data_by_item.get(item.pk, [])[:RECENT_YEARS],
+            len(data_by_item.get(item.pk, [])) - RECENT_YEARS,
+        )
         for item in items
         if item.kind == Item.Kind.OPERATIONAL_INDICATOR
     ]
@@ -245,7 +254,6 @@ def requirement_context(request: HttpRequest, assessment: Assessment, code: str)
         "objectives": [i for i in items if i.kind == Item.Kind.OBJECTIVE],
         "assessed": assessed,
         "indicators": indicators,
-        "library": list(assessment.evidence.order_by("title")),
         "writers": list(writers),
         "measures": NationalMeasure.objects.filter(assessment=assessment, requirement=requirement),
         "ta_needs": TechnicalAssistanceNeed.objects.filter(
@@ -308,9 +316,10 @@ def _answer_changes(request: HttpRequest) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     """Autosave of one answer: 200 saved, 409 conflict (both texts shown), 422 invalid."""
-    assessment, answer = _visible_answer(request, pk, answer_pk)
     if request.method == "GET":
+        assessment, answer = _visible_answer(request, pk, answer_pk)
         return _answer_fragment(request, assessment, answer)
+    assessment = access.visible_assessment(request.user, pk)
     access.require_write(request.user, assessment)
     try:
         base_version = int(request.POST.get("version", ""))
@@ -318,8 +327,14 @@ def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
         return _status(request, "error", [_("The page is out of date; reload it.")], status=422)
     try:
         saved = services.save_answer(
-            answer_id=answer.pk, by=request.user, base_version=base_version, changes=_answer_changes(request)
+            answer_id=answer_pk,
+            by=request.user,
+            base_version=base_version,
+            changes=_answer_changes(request),
+            assessment=assessment,
         )
+    except Answer.DoesNotExist:
+        raise Http404("No such answer.") from None
     except services.Conflict as conflict:
         current = conflict.current
         response = render(
@@ -362,10 +377,19 @@ def _answer_fragment(request: HttpRequest, assessment: Assessment, answer: Answe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def answer_evidence(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """GET: the form to cite evidence (loaded when opened). POST: save which evidence is cited."""
     assessment, answer = _visible_answer(request, pk, answer_pk)
     access.require_write(request.user, assessment)
+    if request.method == "GET":
+        cited = set(answer.evidence.values_list("pk", flat=True))
+        library = [(e, e.pk in cited) for e in assessment.evidence.order_by("title")]
+        context = {"assessment": assessment, "answer": answer, "library": library, "nav": "assessments"}
+        template = (
+            "assessments/_cite_form.html" if request.headers.get("HX-Request") else "assessments/cite.html"
+        )
+        return render(request, template, context)
     try:
         ids = [int(x) for x in request.POST.getlist("evidence")]
         services.set_answer_evidence(answer_id=answer.pk, by=request.user, evidence_ids=ids)
@@ -401,10 +425,28 @@ def answer_history(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespons
                 "is_creation": older is None,
             }
         )
+    titles = dict(Evidence.objects.filter(assessment=assessment).values_list("pk", "title"))
+    links = [
+        {
+            "record": r,
+            "title": titles.get(r.evidence_id, _("(removed from the library)")),
+            "added": r.history_type == "+",
+        }
+        for r in AnswerEvidence.history.filter(answer_id=answer.pk)
+        .exclude(history_type="~")
+        .select_related("history_user")
+        .order_by("-history_date")[:200]
+    ]
     return render(
         request,
         "assessments/history.html",
-        {"assessment": assessment, "answer": answer, "changes": changes, "nav": "assessments"},
+        {
+            "assessment": assessment,
+            "answer": answer,
+            "changes": changes,
+            "links": links,
+            "nav": "assessments",
+        },
     )
 
 
@@ -412,13 +454,25 @@ def answer_history(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespons
 
 
 @autosave_login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """GET: the indicator's earlier years (loaded on request). POST: autosave of one year's value."""
     assessment = access.visible_assessment(request.user, pk)
-    access.require_write(request.user, assessment)
     indicator = get_object_or_404(
         Item, framework=assessment.framework, code=code, kind=Item.Kind.OPERATIONAL_INDICATOR
     )
+    if request.method == "GET":
+        rows = OperationalData.objects.filter(assessment=assessment, indicator=indicator).prefetch_related(
+            "breakdowns"
+        )
+        context = {
+            "assessment": assessment,
+            "item": indicator,
+            "rows": list(rows.order_by("-period")[RECENT_YEARS:]),
+            "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
+        }
+        return render(request, "assessments/_data_rows.html", context)
+    access.require_write(request.user, assessment)
     post = request.POST
     try:
         period = int(post.get("period", ""))

@@ -179,22 +179,26 @@ ROUTES: dict[str, list[Route]] = {
     ],
     "assessments:answer-evidence": [
         Route(
+            "get", lambda w: {"pk": w.a.pk, "answer_pk": w.answer.pk}, lambda w: {}, {**READ, "observer": 403}
+        ),
+        Route(
             "post",
             lambda w: {"pk": w.a.pk, "answer_pk": w.answer.pk},
             lambda w: {"evidence": [w.evidence.pk]},
             WRITE_REDIRECT,
-        )
+        ),
     ],
     "assessments:answer-history": [
         Route("get", lambda w: {"pk": w.a.pk, "answer_pk": w.answer.pk}, lambda w: {}, READ)
     ],
     "assessments:data": [
+        Route("get", lambda w: {"pk": w.a.pk, "code": "1.1.OI1"}, lambda w: {}, {**READ, "anonymous": 401}),
         Route(
             "post",
             lambda w: {"pk": w.a.pk, "code": "1.1.OI1"},
             lambda w: {"period": 2025, "version": w.data.version, "value_count": 12},
             {**WRITE_REDIRECT, "anonymous": 401},
-        )
+        ),
     ],
     "assessments:breakdowns": [
         Route("get", lambda w: {"pk": w.a.pk, "data_pk": w.data.pk}, lambda w: {}, READ),

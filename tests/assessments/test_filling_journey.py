@@ -317,3 +317,40 @@ def test_pages_pass_an_automated_accessibility_check(
                     (v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations
                 ]
     assert not found, found
+
+
+def test_evidence_breakdowns_and_earlier_years_load_when_opened(
+    world: dict[str, Any], browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    from framework.models import DisaggregationCategory, DisaggregationDimension, Item
+
+    a = world["assessment"]
+    user = world["team"]["coordinator"]
+    services.add_link_evidence(assessment=a, by=user, url="https://laws.example/pc", title="Penal Code 2019")
+    dim = DisaggregationDimension.objects.create(code="sex", name="Sex", position=1)
+    for n, code in enumerate(["female", "male"]):
+        DisaggregationCategory.objects.create(dimension=dim, code=code, name=code.title(), position=n)
+    oi = Item.objects.get(framework=a.framework, code="1.1.OI1")
+    for year in range(2019, 2025):
+        services.save_data(
+            assessment=a, indicator=oi, period=year, by=user, base_version=None, values={"value_count": 50}
+        )
+    page = open_page(browser, contexts, world["team"]["contributor"], world["url"], req_path(a))
+
+    im = card(page, "1.1.IM1")
+    im.get_by_text("Evidence (0)").click()
+    im.get_by_label("Penal Code 2019").check()
+    im.get_by_role("button", name="Save evidence").click()
+    expect(page.locator(".message-success")).to_contain_text("Evidence updated")
+    assert list(answer(a, "1.1.IM1").evidence.values_list("title", flat=True)) == ["Penal Code 2019"]
+
+    indicator = card(page, "1.1.OI1")
+    expect(indicator.locator("input[name=period]")).to_have_count(4)  # three latest years and a new one
+    indicator.get_by_text("3 earlier years").click()
+    expect(indicator.locator("input[name=period]")).to_have_count(7)
+
+    indicator.get_by_text("Breakdown (0)").first.click()
+    indicator.get_by_label("Female", exact=True).first.fill("40")
+    indicator.get_by_label("Male", exact=True).first.fill("30")
+    indicator.get_by_role("button", name="Save breakdown").first.click()
+    expect(page.locator(".message-error")).to_contain_text("add up to 70, more than the total of 50")

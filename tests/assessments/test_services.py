@@ -542,3 +542,22 @@ def test_a_hundred_parallel_writers_lose_no_update(postgres: None) -> None:
     assert winner is not None
     assert answer.narrative == winner.narrative
     assert connection.vendor == "postgresql"
+
+
+def test_evidence_links_and_unlinks_are_kept_in_history() -> None:
+    from assessments.models import AnswerEvidence
+
+    assessment = make_assessment()
+    user = assessment.created_by
+    law = services.add_link_evidence(assessment=assessment, by=user, url="https://x.example/law", title="Law")
+    plan = services.add_link_evidence(
+        assessment=assessment, by=user, url="https://x.example/plan", title="Plan"
+    )
+    answer = answer_for(assessment, "1.1.IM1")
+    services.set_answer_evidence(answer_id=answer.pk, by=user, evidence_ids=[law.pk, plan.pk])
+    services.set_answer_evidence(answer_id=answer.pk, by=user, evidence_ids=[plan.pk])
+    events = sorted(
+        AnswerEvidence.history.filter(answer_id=answer.pk).values_list("evidence_id", "history_type")
+    )
+    assert events == sorted([(law.pk, "+"), (plan.pk, "+"), (law.pk, "-")])
+    assert list(answer.evidence.all()) == [plan]
