@@ -712,6 +712,65 @@ def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return redirect(reverse("assessments:requirement", args=[pk, code]) + "#ta-needs")
 
 
+def _requirement_record(model: Any, form_class: Any, service: Any, label: str) -> Any:
+    """Edit (GET/POST) or delete (POST action=delete) a national measure or TA need."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+        assessment = access.visible_assessment(request.user, pk)
+        access.require_write(request.user, assessment)
+        record = get_object_or_404(
+            model.objects.select_related("requirement"), pk=record_pk, assessment=assessment
+        )
+        anchor = "#national-measures" if model is NationalMeasure else "#ta-needs"
+        back = reverse("assessments:requirement", args=[pk, record.requirement.code]) + anchor
+        extra = {"requirement": record.requirement} if model is TechnicalAssistanceNeed else {}
+        form = form_class(request.POST or None, instance=record, **extra)
+        if request.method == "POST":
+            if request.POST.get("action") == "delete":
+                if not assessment.is_editable:
+                    messages.error(request, _("This assessment can no longer be changed."))
+                else:
+                    record.delete()
+                    messages.success(request, _("Removed."))
+                return redirect(back)
+            if form.is_valid():
+                try:
+                    service(form.save(commit=False), request.user)
+                except ValidationError as exc:
+                    for message in _errors(exc):
+                        form.add_error(None, message)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect(back)
+        context = {
+            "assessment": assessment,
+            "record": record,
+            "form": form,
+            "label": label,
+            "back": back,
+            "nav": "assessments",
+        }
+        return render(request, "assessments/record_edit.html", context)
+
+    return view
+
+
+measure_edit = _requirement_record(
+    NationalMeasure,
+    NationalMeasureForm,
+    lambda m, by: services.save_national_measure(measure=m, by=by),
+    "national measure",
+)
+ta_need_edit = _requirement_record(
+    TechnicalAssistanceNeed,
+    TechnicalAssistanceNeedForm,
+    lambda n, by: services.save_ta_need(need=n, by=by),
+    "technical assistance need",
+)
+
+
 def _save_model_form(request: HttpRequest, form: Any, save: Any, success: str) -> None:
     if not form.is_valid():
         for field, errs in form.errors.items():

@@ -163,6 +163,31 @@ ROUTES: dict[str, list[Route]] = {
             WRITE_REDIRECT,
         ),
     ],
+    "assessments:measure-edit": [
+        Route(
+            "get",
+            lambda w: {"pk": w.a.pk, "record_pk": _measure(w).pk},
+            lambda w: {},
+            {**READ, "observer": 403},
+        ),
+        Route(
+            "post",
+            lambda w: {"pk": w.a.pk, "record_pk": _measure(w).pk},
+            lambda w: {"title": "Hotline 24/7", "status": "in_progress"},
+            WRITE_REDIRECT,
+        ),
+    ],
+    "assessments:ta-need-edit": [
+        Route(
+            "get", lambda w: {"pk": w.a.pk, "record_pk": _need(w).pk}, lambda w: {}, {**READ, "observer": 403}
+        ),
+        Route(
+            "post",
+            lambda w: {"pk": w.a.pk, "record_pk": _need(w).pk},
+            lambda w: {"action": "delete"},
+            WRITE_REDIRECT,
+        ),
+    ],
     "assessments:answer": [
         Route(
             "get",
@@ -234,6 +259,31 @@ ROUTES: dict[str, list[Route]] = {
         ),
     ],
 }
+
+
+def _measure(w: World) -> Any:
+    from assessments.models import NationalMeasure
+
+    requirement = w.a.framework.requirements.get(code="1.1")
+    return NationalMeasure.objects.get_or_create(
+        assessment=w.a,
+        requirement=requirement,
+        title="Hotline",
+        defaults={"created_by": w.users["coordinator"]},
+    )[0]
+
+
+def _need(w: World) -> Any:
+    from assessments.models import TechnicalAssistanceNeed
+
+    requirement = w.a.framework.requirements.get(code="1.1")
+    return TechnicalAssistanceNeed.objects.get_or_create(
+        assessment=w.a,
+        requirement=requirement,
+        area=_area(),
+        description="Training",
+        defaults={"created_by": w.users["coordinator"]},
+    )[0]
 
 
 def _area() -> Any:
