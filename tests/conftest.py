@@ -101,10 +101,15 @@ CHROMIUM_ARGS = [
 def browser(chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Playwright's sync API runs the test inside its own execution context, where Django keeps
+        # separate connections: close them here, or one stays open on the test database.
+        connections.close_all()
 
 
 @pytest.fixture
