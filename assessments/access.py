@@ -61,3 +61,19 @@ def is_coordinator(user: Any, country: Country | int) -> bool:
 def require_coordinator(user: Any, country: Country | int) -> None:
     if not is_coordinator(user, country):
         raise PermissionDenied("Only the country's national coordinator may do this.")
+
+
+def require_reviewer(user: Any) -> None:
+    if not is_reviewer(user):
+        raise PermissionDenied("Only UNODC reviewers may do this.")
+
+
+def may_take(user: Any, assessment: Assessment, action: str) -> bool:
+    """Whether the user's role allows the workflow step (the state is the service's business)."""
+    if action == "submit":
+        return is_coordinator(user, assessment.country_id)
+    return is_reviewer(user)
+
+
+def can_reply(user: Any, assessment: Assessment) -> bool:
+    return can_write(user, assessment) or is_reviewer(user)

@@ -553,3 +553,89 @@ class TechnicalAssistanceNeed(models.Model):
 
     def __str__(self) -> str:
         return self.get_priority_display()
+
+
+class Transition(models.Model):
+    """One step of an assessment's workflow: who moved it from which state to which, and why."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(_("from"), max_length=20, choices=Assessment.State.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=Assessment.State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_state=models.F("to_state")), name="transition_changes_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def visible_to(self, user: Any) -> FindingQuerySet:
+        return self.filter(assessment__in=Assessment.objects.visible_to(user))
+
+
+class Finding(models.Model):
+    """A reviewer's finding on a requirement or one of its items. The reviewer's own rating sits
+    beside the country's answer, never over it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField(_("finding"))
+    rating = models.CharField(_("reviewer's rating"), max_length=30, choices=AnswerStatus.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FindingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["status", "requirement__pillar__number", "requirement__position", "created_at"]
+        verbose_name = _("review finding")
+        verbose_name_plural = _("review findings")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="resolved") & Q(resolved_at__isnull=False))
+                | (Q(status="open") & Q(resolved_at__isnull=True)),
+                name="finding_resolved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+
+class FindingReply(models.Model):
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("reply"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("reply to a finding")
+        verbose_name_plural = _("replies to findings")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d}"

@@ -22,23 +22,30 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from framework.models import DisaggregationCategory, Framework, Item
 
 from .models import (
+    INDICATOR_STATUSES,
+    MEASURE_STATUSES,
     Answer,
     AnswerEvidence,
     Assessment,
     Breakdown,
     Country,
     Evidence,
+    Finding,
+    FindingReply,
     Membership,
     NationalMeasure,
     OperationalData,
     TechnicalAssistanceNeed,
+    Transition,
 )
+from .notifications import notify_after_commit
 
 User = get_user_model()
 
@@ -715,3 +722,141 @@ def _keep_a_coordinator(membership: Membership, *, new_role: str | None) -> None
     )
     if not others.exists():
         raise ValidationError(_("A team needs at least one national coordinator."))
+
+
+# --- workflow: submission and review ------------------------------------------------------------
+
+State = Assessment.State
+
+# action: (states it may start from, state it leads to)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": ((State.DRAFT, State.RETURNED), State.SUBMITTED),
+    "start_review": ((State.SUBMITTED,), State.IN_REVIEW),
+    "return": ((State.IN_REVIEW,), State.RETURNED),
+    "accept": ((State.IN_REVIEW,), State.ACCEPTED),
+}
+NOTIFY = {"submit": "submitted", "return": "returned", "accept": "accepted"}
+
+
+class StateError(ValidationError):
+    """The assessment is not in a state from which this step can be taken (e.g. a double click)."""
+
+
+def open_items(assessment: Assessment) -> list[Answer]:
+    """Items still 'not yet assessed', in the Framework's order."""
+    return list(
+        Answer.objects.filter(assessment=assessment, status=Answer.Status.NOT_ASSESSED)
+        .select_related("item__requirement")
+        .order_by("item__pillar__number", "item__requirement__position", "item__kind_order", "item__position")
+    )
+
+
+@transaction.atomic
+def transition(
+    *, assessment_id: int, by: Any, action: str, comment: str = "", confirm_open: bool = False
+) -> Assessment:
+    """Take one workflow step. Concurrent or repeated requests produce exactly one transition."""
+    if action not in TRANSITIONS:
+        raise ValidationError(_("Unknown step."))
+    sources, target = TRANSITIONS[action]
+    assessment = Assessment.objects.select_for_update().select_related("country").get(pk=assessment_id)
+    if assessment.state not in sources:
+        raise StateError(
+            _("This assessment is %(state)s: it cannot be %(step)s now.")
+            % {"state": assessment.get_state_display().lower(), "step": STEP_NAMES[action]}
+        )
+    if action == "submit" and not confirm_open and open_items(assessment):
+        raise ValidationError(
+            {"confirm_open": _("Some items are not yet assessed. Confirm that you submit with them open.")}
+        )
+    if (
+        action == "return"
+        and not Finding.objects.filter(assessment=assessment, status=Finding.Status.OPEN).exists()
+    ):
+        raise ValidationError(_("Write at least one finding for the country to answer before returning it."))
+    Transition.objects.create(
+        assessment=assessment,
+        from_state=assessment.state,
+        to_state=target,
+        by=by,
+        comment=comment.strip()[:5000],
+    )
+    assessment.state = target
+    assessment._change_reason = action  # type: ignore[attr-defined]
+    assessment.save(update_fields=["state", "updated_at"])
+    if action in NOTIFY:
+        notify_after_commit(NOTIFY[action], assessment)
+    return assessment
+
+
+STEP_NAMES = {
+    "submit": "submitted",
+    "start_review": "taken into review",
+    "return": "returned",
+    "accept": "accepted",
+}
+
+
+def _review_open(assessment: Assessment) -> None:
+    if assessment.state not in (State.SUBMITTED, State.IN_REVIEW):
+        raise StateError(_("Findings are written while the assessment is submitted or in review."))
+
+
+@transaction.atomic
+def add_finding(
+    *,
+    assessment: Assessment,
+    by: Any,
+    requirement: Any,
+    text: str,
+    item: Item | None = None,
+    rating: str = "",
+) -> Finding:
+    """A reviewer's finding on a requirement or one of its items, with an optional rating of their own."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _review_open(assessment)
+    if requirement.framework_id != assessment.framework_id:
+        raise ValidationError({"requirement": _("Choose a requirement of this assessment's framework.")})
+    if item is not None and item.requirement_id != requirement.pk:
+        raise ValidationError({"item": _("The item must belong to the requirement.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Write the finding.")})
+    if rating:
+        if item is None or not item.is_assessed:
+            raise ValidationError(
+                {"rating": _("A rating is given on a framework indicator or implementation measure.")}
+            )
+        allowed = INDICATOR_STATUSES if item.kind == Item.Kind.FRAMEWORK_INDICATOR else MEASURE_STATUSES
+        if rating not in allowed or rating == Answer.Status.NOT_ASSESSED:
+            raise ValidationError({"rating": _("Choose a rating that fits the item.")})
+    finding = Finding.objects.create(
+        assessment=assessment,
+        requirement=requirement,
+        item=item,
+        text=text.strip()[:10000],
+        rating=rating,
+        created_by=by,
+    )
+    notify_after_commit("finding", assessment, finding)
+    return finding
+
+
+@transaction.atomic
+def reply_to_finding(*, finding: Finding, by: Any, text: str) -> FindingReply:
+    if finding.assessment.state not in (State.IN_REVIEW, State.RETURNED, State.SUBMITTED):
+        raise StateError(_("Replies are written while the assessment is under review or returned."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the reply.")})
+    return FindingReply.objects.create(finding=finding, author=by, text=text.strip()[:10000])
+
+
+@transaction.atomic
+def set_finding_status(*, finding: Finding, by: Any, resolved: bool) -> Finding:
+    finding = Finding.objects.select_for_update().select_related("assessment").get(pk=finding.pk)
+    if finding.assessment.state == State.ACCEPTED:
+        raise StateError(_("The assessment is accepted; its findings are closed."))
+    finding.status = Finding.Status.RESOLVED if resolved else Finding.Status.OPEN
+    finding.resolved_by = by if resolved else None
+    finding.resolved_at = timezone.now() if resolved else None
+    finding.save()
+    return finding

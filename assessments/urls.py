@@ -22,5 +22,9 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_library, name="evidence"),
     path("<int:pk>/evidence/<int:evidence_pk>/download/", views.evidence_download, name="evidence-download"),
     path("<int:pk>/evidence/<int:evidence_pk>/delete/", views.evidence_delete, name="evidence-delete"),
+    path("<int:pk>/steps/<str:action>/", views.transition, name="transition"),
+    path("<int:pk>/requirements/<code:code>/findings/", views.finding_add, name="finding-add"),
+    path("<int:pk>/findings/<int:finding_pk>/replies/", views.finding_reply, name="finding-reply"),
+    path("<int:pk>/findings/<int:finding_pk>/status/", views.finding_status, name="finding-status"),
     path("teams/<str:code>/", views.team, name="team"),
 ]

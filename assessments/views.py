@@ -38,10 +38,13 @@ from .models import (
     Assessment,
     Country,
     Evidence,
+    Finding,
+    FindingReply,
     Membership,
     NationalMeasure,
     OperationalData,
     TechnicalAssistanceNeed,
+    is_reviewer,
 )
 
 User = get_user_model()
@@ -199,9 +202,23 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "show": show,
             "listing": listing,
             "can_write": access.can_write(request.user, assessment),
+            "steps": available_steps(request.user, assessment),
+            "transitions": assessment.transitions.select_related("by"),
+            "findings": Finding.objects.filter(assessment=assessment, status=Finding.Status.OPEN)
+            .select_related("requirement", "item")
+            .order_by("requirement__pillar__number", "requirement__position", "created_at"),
             "nav": "assessments",
         },
     )
+
+
+def available_steps(user: Any, assessment: Assessment) -> list[tuple[str, str]]:
+    """The workflow steps this user may take from the assessment's present state."""
+    return [
+        (action, str(ACTIONS[action]))
+        for action, (sources, _target) in services.TRANSITIONS.items()
+        if assessment.state in sources and access.may_take(user, assessment, action)
+    ]
 
 
 # --- the requirement page ------------------------------------------------------------------------
@@ -248,6 +265,8 @@ def requirement_context(request: HttpRequest, assessment: Assessment, code: str)
         memberships__role__in=(Membership.Role.COORDINATOR, Membership.Role.CONTRIBUTOR),
     ).order_by("email")
     can_write = access.can_write(request.user, assessment) and assessment.is_editable
+    # Reviewers review other countries; a team member's page needs no query about reviewers.
+    reviewing = access.role_in(request.user, assessment.country_id) is None and is_reviewer(request.user)
     return {
         "assessment": assessment,
         "requirement": requirement,
@@ -261,6 +280,21 @@ def requirement_context(request: HttpRequest, assessment: Assessment, code: str)
         ).select_related("area", "item"),
         "measure_form": NationalMeasureForm(),
         "can_write": can_write,
+        "is_reviewer": reviewing,
+        "can_reply": (can_write or reviewing)
+        and assessment.state
+        in (Assessment.State.SUBMITTED, Assessment.State.IN_REVIEW, Assessment.State.RETURNED),
+        "review_open": assessment.state in (Assessment.State.SUBMITTED, Assessment.State.IN_REVIEW),
+        # A draft has never been reviewed: no findings to fetch.
+        "findings": []
+        if assessment.state == Assessment.State.DRAFT
+        else Finding.objects.filter(assessment=assessment, requirement=requirement)
+        .select_related("item", "created_by", "resolved_by")
+        .prefetch_related(Prefetch("replies", queryset=FindingReply.objects.select_related("author")))
+        .order_by("status", "created_at"),
+        "rating_choices": [
+            (v, label) for v, label in Answer.Status.choices if v != Answer.Status.NOT_ASSESSED
+        ],
         "statuses": Answer.Status,
         "neighbours": Requirement.objects.filter(framework=assessment.framework)
         .only("code", "title", "pillar_id")
@@ -835,4 +869,132 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
             "roles": Membership.Role.choices,
             "nav": "team",
         },
+    )
+
+
+# --- submission and review -----------------------------------------------------------------------
+
+ACTIONS = {
+    "submit": _("Submit to UNODC"),
+    "start_review": _("Start the review"),
+    "return": _("Return to the country"),
+    "accept": _("Accept"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: confirm the step (listing what is still open before a submission). POST: take it."""
+    assessment = access.visible_assessment(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404("No such step.")
+    if not access.may_take(request.user, assessment, action):
+        raise PermissionDenied(_("Your role does not allow this step."))
+    if request.method == "POST":
+        try:
+            services.transition(
+                assessment_id=assessment.pk,
+                by=request.user,
+                action=action,
+                comment=request.POST.get("comment", ""),
+                confirm_open=request.POST.get("confirm_open") == "on",
+            )
+        except services.StateError as exc:
+            for message in _errors(exc):
+                messages.warning(request, message)
+            return redirect(assessment)
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Done: the assessment is now %(state)s.") % {"state": _state(assessment.pk)}
+            )
+            return redirect(assessment)
+    return render(
+        request,
+        "assessments/transition.html",
+        {
+            "assessment": assessment,
+            "action": action,
+            "label": ACTIONS[action],
+            "open_items": services.open_items(assessment) if action == "submit" else [],
+            "open_findings": assessment.findings.filter(status="open").count(),
+            "nav": "assessments",
+        },
+    )
+
+
+def _state(pk: int) -> str:
+    return str(Assessment.objects.get(pk=pk).get_state_display()).lower()
+
+
+@login_required
+@require_POST
+def finding_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_reviewer(request.user)
+    requirement = get_object_or_404(Requirement, framework=assessment.framework, code=code)
+    item = None
+    if request.POST.get("item"):
+        item = Item.objects.filter(requirement=requirement, code=request.POST["item"]).first()
+        if item is None:
+            messages.error(request, _("Choose an item of this requirement."))
+            return redirect(reverse("assessments:requirement", args=[pk, code]) + "#findings")
+    try:
+        services.add_finding(
+            assessment=assessment,
+            by=request.user,
+            requirement=requirement,
+            item=item,
+            text=request.POST.get("text", ""),
+            rating=request.POST.get("rating", ""),
+        )
+        messages.success(request, _("Finding recorded."))
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect(reverse("assessments:requirement", args=[pk, code]) + "#findings")
+
+
+def _visible_finding(request: HttpRequest, pk: int, finding_pk: int) -> tuple[Assessment, Finding]:
+    assessment = access.visible_assessment(request.user, pk)
+    finding = get_object_or_404(
+        Finding.objects.select_related("requirement"), pk=finding_pk, assessment=assessment
+    )
+    return assessment, finding
+
+
+@login_required
+@require_POST
+def finding_reply(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+    assessment, finding = _visible_finding(request, pk, finding_pk)
+    if not access.can_reply(request.user, assessment):
+        raise PermissionDenied(_("Only the country's team and UNODC reviewers reply to findings."))
+    try:
+        services.reply_to_finding(finding=finding, by=request.user, text=request.POST.get("text", ""))
+        messages.success(request, _("Reply added."))
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect(
+        reverse("assessments:requirement", args=[pk, finding.requirement.code]) + f"#finding-{finding.pk}"
+    )
+
+
+@login_required
+@require_POST
+def finding_status(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+    _assessment, finding = _visible_finding(request, pk, finding_pk)
+    access.require_reviewer(request.user)
+    try:
+        services.set_finding_status(
+            finding=finding, by=request.user, resolved=request.POST.get("resolved") == "1"
+        )
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect(
+        reverse("assessments:requirement", args=[pk, finding.requirement.code]) + f"#finding-{finding.pk}"
     )

@@ -245,6 +245,8 @@ if not REDIS_URL:
         "processed_folder": str(_queue / "processed"),
         "store_processed": False,
     }
+    for _folder in ("queue", "processed"):
+        (_queue / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -37,6 +37,11 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Notifications run inside the test (after commit); a real worker is exercised by the job tests.
+    from portal.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
     # Hashing passwords properly costs ~0.3 s each; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A live server's thread would keep a persistent connection open past the test database's teardown.

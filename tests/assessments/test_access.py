@@ -249,6 +249,44 @@ ROUTES: dict[str, list[Route]] = {
     "assessments:evidence-delete": [
         Route("post", lambda w: {"pk": w.a.pk, "evidence_pk": w.evidence.pk}, lambda w: {}, WRITE_REDIRECT)
     ],
+    "assessments:transition": [
+        Route(
+            "get",
+            lambda w: {"pk": w.a.pk, "action": "submit"},
+            lambda w: {},
+            {**READ, "contributor": 403, "observer": 403},
+        ),
+        Route(
+            "post",
+            lambda w: {"pk": w.a.pk, "action": "submit"},
+            lambda w: {"confirm_open": "on", "comment": "Ready"},
+            {**WRITE_REDIRECT, "contributor": 403},
+        ),
+    ],
+    "assessments:finding-add": [
+        Route(
+            "post",
+            lambda w: {"pk": w.a.pk, "code": "1.1"},
+            lambda w: {"text": "Explain the penalties"},
+            {**WRITE_REDIRECT, "coordinator": 403, "contributor": 403},
+        )
+    ],
+    "assessments:finding-reply": [
+        Route(
+            "post",
+            lambda w: {"pk": w.a.pk, "finding_pk": _finding(w).pk},
+            lambda w: {"text": "Done"},
+            WRITE_REDIRECT,
+        )
+    ],
+    "assessments:finding-status": [
+        Route(
+            "post",
+            lambda w: {"pk": w.a.pk, "finding_pk": _finding(w).pk},
+            lambda w: {"resolved": "1"},
+            {**WRITE_REDIRECT, "coordinator": 403, "contributor": 403},
+        )
+    ],
     "assessments:team": [
         Route("get", lambda w: {"code": w.a.country.code}, lambda w: {}, READ),
         Route(
@@ -259,6 +297,15 @@ ROUTES: dict[str, list[Route]] = {
         ),
     ],
 }
+
+
+def _finding(w: World) -> Any:
+    from assessments.models import Finding
+
+    requirement = w.a.framework.requirements.get(code="1.1")
+    return Finding.objects.get_or_create(
+        assessment=w.a, requirement=requirement, text="Explain", defaults={"created_by": w.users["reviewer"]}
+    )[0]
 
 
 def _measure(w: World) -> Any:
