@@ -8,6 +8,7 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.assessment_list, name="list"),
     path("new/", views.assessment_create, name="create"),
+    path("secretariat/", views.secretariat, name="secretariat"),
     path("<int:pk>/", views.dashboard, name="dashboard"),
     path("<int:pk>/requirements/<code:code>/", views.requirement_page, name="requirement"),
     path("<int:pk>/requirements/<code:code>/measures/", views.measure_add, name="measure-add"),

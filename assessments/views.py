@@ -88,6 +88,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "assessments": assessments,
             "can_create": coordinates,
             "memberships": memberships,
+            "show_secretariat": is_reviewer(request.user),
             "nav": "assessments",
         },
     )
@@ -997,4 +998,60 @@ def finding_status(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
             messages.error(request, message)
     return redirect(
         reverse("assessments:requirement", args=[pk, finding.requirement.code]) + f"#finding-{finding.pk}"
+    )
+
+
+# --- the secretariat -----------------------------------------------------------------------------
+
+
+@login_required
+def secretariat(request: HttpRequest) -> HttpResponse:
+    """Every country's current reviewed assessment, the review queue and the pillar matrix."""
+    from django.utils import timezone
+
+    from framework.models import Framework, Pillar
+
+    from . import secretariat as sec
+    from .models import Region
+
+    access.require_reviewer(request.user)
+    region = request.GET.get("region", "")
+    state = request.GET.get("state", "")
+    cycle_raw = request.GET.get("cycle", "")
+    cycle = int(cycle_raw) if cycle_raw.isdigit() else None
+    rows = list(
+        sec.current_assessments(
+            region=region if region in Region.values else "",
+            state=state if state in sec.REVIEWED_STATES else "",
+            cycle=cycle,
+        )
+    )
+    now = timezone.now()
+    for row in rows:
+        row.days_waiting = (now - row.submitted_at).days if row.submitted_at else None  # type: ignore[attr-defined]
+    matrix = sec.pillar_matrix(rows)
+    framework = Framework.objects.current()
+    pillars = list(Pillar.objects.filter(framework=framework).order_by("number")) if framework else []
+    table = [
+        (row, [matrix.get(row.pk, {}).get(p.number, {"standards": None, "measures": None}) for p in pillars])
+        for row in rows
+    ]
+    queue = sorted(
+        (r for r in rows if r.state == Assessment.State.SUBMITTED),
+        key=lambda r: r.submitted_at or now,  # type: ignore[attr-defined]
+    )
+    return render(
+        request,
+        "assessments/secretariat.html",
+        {
+            "rows": rows,
+            "table": table,
+            "queue": queue,
+            "pillars": pillars,
+            "regions": Region.choices,
+            "states": [(s, Assessment.State(s).label) for s in sec.REVIEWED_STATES],
+            "filters": {"region": region, "state": state, "cycle": cycle_raw},
+            "show_secretariat": True,
+            "nav": "secretariat",
+        },
     )

@@ -135,6 +135,21 @@ ROUTES: dict[str, list[Route]] = {
         ),
     ],
     "assessments:dashboard": [Route("get", own, lambda w: {}, READ)],
+    "assessments:secretariat": [
+        Route(
+            "get",
+            lambda w: {},
+            lambda w: {},
+            {
+                "anonymous": 302,
+                "coordinator": 403,
+                "contributor": 403,
+                "observer": 403,
+                "other_country": 403,
+                "reviewer": 200,
+            },
+        )
+    ],
     "assessments:requirement": [Route("get", lambda w: {"pk": w.a.pk, "code": "1.1"}, lambda w: {}, READ)],
     "assessments:measure-add": [
         Route(

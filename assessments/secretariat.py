@@ -1,0 +1,132 @@
+"""What the UNODC secretariat sees across countries: computed in the database, never per country.
+
+Only submitted, in-review, returned and accepted assessments appear here: drafts are the
+country's own business until it submits them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from .models import Answer, AnswerStatus, Assessment, Finding, Transition
+
+REVIEWED_STATES = (
+    Assessment.State.SUBMITTED,
+    Assessment.State.IN_REVIEW,
+    Assessment.State.RETURNED,
+    Assessment.State.ACCEPTED,
+)
+
+# Credit per status. Not applicable and not yet assessed are left out of both sides of the share.
+INDICATOR_CREDIT: dict[str, float] = {
+    AnswerStatus.MET: 1.0,
+    AnswerStatus.PARTIALLY_MET: 0.5,
+    AnswerStatus.NOT_MET: 0.0,
+}
+MEASURE_CREDIT: dict[str, float] = {
+    AnswerStatus.IN_PLACE: 1.0,
+    AnswerStatus.ALTERNATIVE: 1.0,
+    AnswerStatus.PARTIALLY_IN_PLACE: 0.5,
+    AnswerStatus.PLANNED: 0.0,
+    AnswerStatus.NOT_IN_PLACE: 0.0,
+}
+
+
+def _count(qs: QuerySet[Any]) -> Subquery:
+    return Subquery(
+        qs.values("assessment").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+    )
+
+
+def current_assessments(
+    *, region: str = "", state: str = "", cycle: int | None = None
+) -> QuerySet[Assessment]:
+    """Each country's latest reviewed assessment (or the one of ``cycle``), with its review summary."""
+    reviewed = Assessment.objects.filter(state__in=REVIEWED_STATES)
+    if cycle:
+        qs = reviewed.filter(cycle=cycle)
+    else:
+        latest = reviewed.filter(country=OuterRef("country")).order_by("-cycle").values("pk")[:1]
+        qs = reviewed.filter(pk=Subquery(latest))
+    if region:
+        qs = qs.filter(country__region=region)
+    if state:
+        qs = qs.filter(state=state)
+    answers = Answer.objects.filter(assessment=OuterRef("pk"))
+    submitted_at = (
+        Transition.objects.filter(assessment=OuterRef("pk"), to_state=Assessment.State.SUBMITTED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    last_answer = answers.values("assessment").annotate(m=Max("updated_at")).values("m")[:1]
+    return (
+        qs.select_related("country", "framework")
+        .annotate(
+            item_count=Coalesce(_count(answers), 0),
+            answered_count=Coalesce(_count(answers.exclude(status=AnswerStatus.NOT_ASSESSED)), 0),
+            open_findings=Coalesce(
+                _count(Finding.objects.filter(assessment=OuterRef("pk"), status=Finding.Status.OPEN)), 0
+            ),
+            submitted_at=Subquery(submitted_at, output_field=DateTimeField()),
+            last_activity=Greatest(
+                F("updated_at"),
+                Coalesce(Subquery(last_answer, output_field=DateTimeField()), F("updated_at")),
+            ),
+        )
+        .order_by("country__name")
+    )
+
+
+def _credit(mapping: dict[str, float], kind: str) -> Any:
+    return Sum(
+        Case(
+            *[When(item__kind=kind, status=status, then=Value(credit)) for status, credit in mapping.items()],
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    )
+
+
+def _counted(mapping: dict[str, float], kind: str) -> Any:
+    return Count("pk", filter=Q(item__kind=kind, status__in=list(mapping)))
+
+
+def pillar_matrix(assessments: list[Assessment]) -> dict[int, dict[int, dict[str, float | None]]]:
+    """Per assessment and pillar: share of minimum standards met and of measures in place (0-1),
+    None where nothing counts. One grouped query for any number of countries."""
+    rows = (
+        Answer.objects.filter(assessment__in=[a.pk for a in assessments])
+        .values("assessment_id", "item__pillar__number")
+        .annotate(
+            fi_credit=_credit(INDICATOR_CREDIT, "framework_indicator"),
+            fi_counted=_counted(INDICATOR_CREDIT, "framework_indicator"),
+            im_credit=_credit(MEASURE_CREDIT, "implementation_measure"),
+            im_counted=_counted(MEASURE_CREDIT, "implementation_measure"),
+        )
+        .order_by()
+    )
+    matrix: dict[int, dict[int, dict[str, float | None]]] = {}
+    for row in rows:
+        matrix.setdefault(row["assessment_id"], {})[row["item__pillar__number"]] = {
+            "standards": row["fi_credit"] / row["fi_counted"] if row["fi_counted"] else None,
+            "measures": row["im_credit"] / row["im_counted"] if row["im_counted"] else None,
+        }
+    return matrix

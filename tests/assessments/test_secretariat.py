@@ -1,0 +1,125 @@
+"""The secretariat's view across countries: reviewed assessments only, computed in the database."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessments import secretariat, services
+from assessments.models import Assessment, Finding, Transition
+from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted_country(
+    fw: Any, code: str, *, region: str = "europe", statuses: dict[str, str] | None = None, days_ago: int = 0
+) -> Assessment:
+    country = CountryFactory(code=code, region=region)
+    team = make_team(country, code.lower())
+    a = services.create_assessment(country=country, cycle=2026, framework=fw, by=team["coordinator"])
+    for answer in a.answers.select_related("item"):
+        status = (statuses or {}).get(answer.item.code)
+        if status:
+            services.save_answer(
+                answer_id=answer.pk,
+                by=team["coordinator"],
+                base_version=1,
+                changes={"status": status, "justification": "x"},
+            )
+    services.transition(assessment_id=a.pk, by=team["coordinator"], action="submit", confirm_open=True)
+    Transition.objects.filter(assessment=a).update(at=timezone.now() - datetime.timedelta(days=days_ago))
+    return a
+
+
+def reviewer_client() -> Client:
+    client = Client()
+    client.force_login(make_reviewer())
+    return client
+
+
+def test_drafts_never_appear() -> None:
+    fw = build_catalogue()
+    shown = submitted_country(fw, "XSA")
+    draft_country = CountryFactory(code="XDR")
+    team = make_team(draft_country, "xdr")
+    services.create_assessment(country=draft_country, cycle=2026, framework=fw, by=team["coordinator"])
+    rows = list(secretariat.current_assessments())
+    assert [r.pk for r in rows] == [shown.pk]
+    html = reviewer_client().get("/assessments/secretariat/").content.decode()
+    assert shown.country.name in html
+    assert draft_country.name not in html
+
+
+def test_shares_per_pillar_count_partial_as_half_and_leave_out_not_applicable() -> None:
+    fw = build_catalogue(per_column=2)
+    a = submitted_country(
+        fw,
+        "XSB",
+        statuses={
+            "1.1.FI1": "met",
+            "1.1.FI2": "partially_met",
+            "1.0.FI1": "not_met",
+            "1.0.FI2": "not_applicable",
+            "1.1.IM1": "alternative",
+            "1.1.IM2": "planned",
+        },
+    )
+    matrix = secretariat.pillar_matrix([a])
+    cell = matrix[a.pk][1]
+    assert cell["standards"] == pytest.approx((1 + 0.5 + 0) / 3)  # N/A and not-assessed left out
+    assert cell["measures"] == pytest.approx((1 + 0) / 2)
+
+
+def test_current_assessment_is_the_latest_reviewed_cycle_and_filters_work() -> None:
+    fw = build_catalogue()
+    old = submitted_country(fw, "XSC", region="africa")
+    Assessment.objects.filter(pk=old.pk).update(cycle=2024, state="accepted")
+    newer = services.create_assessment(country=old.country, cycle=2026, framework=fw, by=old.created_by)
+    assert [r.pk for r in secretariat.current_assessments()] == [old.pk]  # the 2026 one is still a draft
+    services.transition(assessment_id=newer.pk, by=old.created_by, action="submit", confirm_open=True)
+    assert [r.pk for r in secretariat.current_assessments()] == [newer.pk]
+    assert [r.pk for r in secretariat.current_assessments(cycle=2024)] == [old.pk]
+    assert list(secretariat.current_assessments(region="asia")) == []
+    assert [r.pk for r in secretariat.current_assessments(state="accepted", cycle=2024)] == [old.pk]
+
+
+def test_review_queue_oldest_first_with_days_waiting_and_open_findings() -> None:
+    fw = build_catalogue()
+    recent = submitted_country(fw, "XSD", days_ago=2)
+    oldest = submitted_country(fw, "XSE", days_ago=30)
+    reviewer = make_reviewer("second@unodc.example")
+    services.transition(assessment_id=recent.pk, by=reviewer, action="start_review")
+    services.add_finding(
+        assessment=recent, by=reviewer, requirement=fw.requirements.get(code="1.1"), text="Why?"
+    )
+    Assessment.objects.filter(pk=recent.pk).update(state="submitted")
+    rows = {r.pk: r for r in secretariat.current_assessments()}
+    assert rows[recent.pk].open_findings == 1
+    html = reviewer_client().get("/assessments/secretariat/").content.decode()
+    queue = html.split("Review queue")[1].split("<h2>")[0]
+    assert queue.index(oldest.country.name) < queue.index(recent.country.name)
+    assert ">30<" in queue
+
+
+def test_dashboard_and_matrix_queries_do_not_grow_with_countries() -> None:
+    fw = build_catalogue(pillars=3, requirements=2, per_column=2)
+    submitted_country(fw, "XQA", statuses={"1.1.FI1": "met"})
+    client = reviewer_client()
+    client.get("/assessments/secretariat/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/assessments/secretariat/")
+    for n in range(12):
+        submitted_country(fw, f"XR{chr(65 + n)}", statuses={"1.1.FI1": "met", "2.1.IM1": "in_place"})
+    Finding.objects.all().delete()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/assessments/secretariat/")
+    assert response.status_code == 200
+    assert len(few.captured_queries) == len(many.captured_queries)
+    assert len(many.captured_queries) <= 15
