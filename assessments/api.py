@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -29,9 +29,13 @@ from .models import (
     Assessment,
     Country,
     Evidence,
+    Finding,
+    FindingReply,
     NationalMeasure,
     OperationalData,
     TechnicalAssistanceNeed,
+    Transition,
+    is_reviewer,
 )
 
 IF_MATCH = OpenApiParameter(
@@ -288,6 +292,56 @@ class InAssessment:
 ASSESSMENT_PK = OpenApiParameter("assessment_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
+class TransitionSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Transition
+        fields = ["from_state", "to_state", "by", "at", "comment"]
+
+    def get_by(self, obj: Transition) -> str:
+        return obj.by.email or obj.by.username
+
+
+class StepSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    confirm_open = serializers.BooleanField(required=False, default=False)
+
+
+def _step(name: str, attr: str, url_path: str, summary: str) -> Any:
+    """A POST endpoint taking workflow step ``name``; DRF wants its function named as its attribute."""
+
+    def step(self: Any, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        if not access.may_take(request.user, assessment, name):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied("Your role does not allow this step.")
+        body = StepSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.transition(
+                assessment_id=assessment.pk,
+                by=request.user,
+                action=name,
+                comment=body.validated_data.get("comment", ""),
+                confirm_open=body.validated_data["confirm_open"],
+            )
+        except services.StateError as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
+
+    step.__name__ = attr
+    routed = action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(step)
+    return extend_schema(
+        summary=summary,
+        request=StepSerializer,
+        responses={200: AssessmentSerializer, 409: OpenApiTypes.OBJECT},
+    )(routed)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Assessments you can see"),
     retrieve=extend_schema(summary="An assessment with its progress"),
@@ -326,6 +380,17 @@ class AssessmentViewSet(
             raise django_errors(exc) from None
         out = self.get_queryset().get(pk=assessment.pk)
         return Response(self.get_serializer(out).data, status=status.HTTP_201_CREATED)
+
+    submit = _step("submit", "submit", "submit", "Submit to UNODC (national coordinator)")
+    start_review = _step("start_review", "start_review", "start-review", "Start the review (reviewer)")
+    return_to_country = _step("return", "return_to_country", "return", "Return to the country (reviewer)")
+    accept = _step("accept", "accept", "accept", "Accept (reviewer)")
+
+    @extend_schema(summary="The assessment's timeline", responses=TransitionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        assessment = self.get_object()
+        return Response(TransitionSerializer(assessment.transitions.select_related("by"), many=True).data)
 
 
 @extend_schema_view(
@@ -689,3 +754,210 @@ class TechnicalAssistanceNeedViewSet(_RequirementScoped):
 
     def save_instance(self, instance: Any) -> Any:
         return services.save_ta_need(need=instance, by=self.request.user)
+
+
+# --- submission and review -----------------------------------------------------------------------
+
+
+class FindingReplySerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FindingReply
+        fields = ["id", "author", "text", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+    def get_author(self, obj: FindingReply) -> str:
+        return obj.author.email or obj.author.username
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    requirement = serializers.SlugRelatedField(slug_field="code", queryset=Requirement.objects.none())
+    item = serializers.SlugRelatedField(
+        slug_field="code", queryset=Item.objects.none(), required=False, allow_null=True
+    )
+    replies = FindingReplySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "requirement",
+            "item",
+            "text",
+            "rating",
+            "status",
+            "created_at",
+            "resolved_at",
+            "replies",
+        ]
+        read_only_fields = ["id", "status", "created_at", "resolved_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Review findings of an assessment", parameters=[ASSESSMENT_PK]),
+    retrieve=extend_schema(summary="A finding with its replies", parameters=[ASSESSMENT_PK]),
+    create=extend_schema(summary="Write a finding (reviewer)", parameters=[ASSESSMENT_PK]),
+)
+class FindingViewSet(
+    InAssessment,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = FindingSerializer
+    permission_classes = [IsAuthenticated]
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        # Findings and replies have their own rights (reviewers write findings); skip the team-write check.
+        viewsets.GenericViewSet.initial(self, request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        if self.fake():
+            return Finding.objects.none()
+        return (
+            Finding.objects.filter(assessment=self.assessment())
+            .select_related("requirement", "item")
+            .prefetch_related("replies__author")
+            .order_by("status", "created_at")
+        )
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer: Any = super().get_serializer(*args, **kwargs)
+        fields = getattr(serializer, "fields", {})
+        if not self.fake() and "requirement" in fields:
+            fw = self.assessment().framework_id
+            fields["requirement"].queryset = Requirement.objects.filter(framework_id=fw)
+            fields["item"].queryset = Item.objects.filter(framework_id=fw)
+        return serializer
+
+    def _reviewer(self) -> None:
+        if not is_reviewer(self.request.user):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied("Only UNODC reviewers may do this.")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        assessment = self.assessment()
+        self._reviewer()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            finding = services.add_finding(
+                assessment=assessment,
+                by=request.user,
+                requirement=data["requirement"],
+                item=data.get("item"),
+                text=data.get("text", ""),
+                rating=data.get("rating", ""),
+            )
+        except services.StateError as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=finding.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Reply to a finding",
+        parameters=[ASSESSMENT_PK],
+        request=FindingReplySerializer,
+        responses=FindingReplySerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def replies(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        finding = self.get_object()
+        if not access.can_reply(request.user, self.assessment()):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied("Only the country's team and UNODC reviewers reply to findings.")
+        try:
+            data: Any = request.data
+            reply = services.reply_to_finding(
+                finding=finding, by=request.user, text=str(data.get("text", ""))
+            )
+        except services.StateError as exc:
+            raise StateConflict(exc.messages[0]) from None
+        except DjangoValidationError as exc:
+            raise django_errors(exc) from None
+        return Response(FindingReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Mark resolved (reviewer)",
+        parameters=[ASSESSMENT_PK],
+        request=None,
+        responses=FindingSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._set(resolved=True)
+
+    @extend_schema(
+        summary="Reopen (reviewer)", parameters=[ASSESSMENT_PK], request=None, responses=FindingSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._set(resolved=False)
+
+    def _set(self, *, resolved: bool) -> Response:
+        finding = self.get_object()
+        self._reviewer()
+        try:
+            services.set_finding_status(finding=finding, by=self.request.user, resolved=resolved)
+        except services.StateError as exc:
+            raise StateConflict(exc.messages[0]) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=finding.pk)).data)
+
+
+class SecretariatRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    country = serializers.CharField(source="country.code")
+    country_name = serializers.CharField(source="country.name")
+    region = serializers.CharField(source="country.region")
+    cycle = serializers.IntegerField()
+    state = serializers.CharField()
+    item_count = serializers.IntegerField()
+    answered_count = serializers.IntegerField()
+    open_findings = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    last_activity = serializers.DateTimeField()
+    pillars = serializers.DictField(
+        child=serializers.DictField(child=serializers.FloatField(allow_null=True))
+    )
+
+
+@extend_schema(
+    summary="Secretariat dashboard data (reviewers): current reviewed assessments with their pillar matrix",
+    parameters=[
+        OpenApiParameter("region", OpenApiTypes.STR),
+        OpenApiParameter("state", OpenApiTypes.STR),
+        OpenApiParameter("cycle", OpenApiTypes.INT),
+    ],
+    responses=SecretariatRowSerializer(many=True),
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def secretariat_data(request: Request) -> Response:
+    from . import secretariat as sec
+
+    if not is_reviewer(request.user):
+        from rest_framework.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only UNODC reviewers may do this.")
+    cycle = request.query_params.get("cycle", "")
+    rows = list(
+        sec.current_assessments(
+            region=request.query_params.get("region", ""),
+            state=request.query_params.get("state", "")
+            if request.query_params.get("state") in sec.REVIEWED_STATES
+            else "",
+            cycle=int(cycle) if cycle.isdigit() else None,
+        )
+    )
+    matrix = sec.pillar_matrix(rows)
+    for row in rows:
+        row.pillars = {str(k): v for k, v in matrix.get(row.pk, {}).items()}  # type: ignore[attr-defined]
+    return Response(SecretariatRowSerializer(rows, many=True).data)

@@ -231,6 +231,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemKindEnum": "framework.models.Item.Kind",
         "EvidenceKindEnum": "assessments.models.Evidence.Kind",
+        "AnswerStatusEnum": "assessments.models.AnswerStatus",
+        "FindingStatusEnum": "assessments.models.Finding.Status",
+        "AssessmentStateEnum": "assessments.models.Assessment.State",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -31,9 +31,11 @@ router.register(f"{A}/data", assessments_api.OperationalDataViewSet, basename="d
 router.register(f"{A}/evidence", assessments_api.EvidenceViewSet, basename="evidence")
 router.register(f"{A}/national-measures", assessments_api.NationalMeasureViewSet, basename="national-measure")
 router.register(f"{A}/ta-needs", assessments_api.TechnicalAssistanceNeedViewSet, basename="ta-need")
+router.register(f"{A}/findings", assessments_api.FindingViewSet, basename="finding")
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="token"),
+    path("secretariat/", assessments_api.secretariat_data, name="secretariat"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
