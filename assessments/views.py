@@ -1004,11 +1004,8 @@ def finding_status(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
 # --- the secretariat -----------------------------------------------------------------------------
 
 
-@login_required
-def secretariat(request: HttpRequest) -> HttpResponse:
-    """Every country's current reviewed assessment, the review queue and the pillar matrix."""
-    from django.utils import timezone
-
+def _secretariat_data(request: HttpRequest) -> dict[str, Any]:
+    """The filtered rows, their pillar matrix and the pillars, for the page and its export."""
     from framework.models import Framework, Pillar
 
     from . import secretariat as sec
@@ -1018,40 +1015,69 @@ def secretariat(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     state = request.GET.get("state", "")
     cycle_raw = request.GET.get("cycle", "")
-    cycle = int(cycle_raw) if cycle_raw.isdigit() else None
     rows = list(
         sec.current_assessments(
             region=region if region in Region.values else "",
             state=state if state in sec.REVIEWED_STATES else "",
-            cycle=cycle,
+            cycle=int(cycle_raw) if cycle_raw.isdigit() else None,
         )
     )
+    framework = Framework.objects.current()
+    return {
+        "rows": rows,
+        "matrix": sec.pillar_matrix(rows),
+        "pillars": list(Pillar.objects.filter(framework=framework).order_by("number")) if framework else [],
+        "filters": {"region": region, "state": state, "cycle": cycle_raw},
+        "regions": Region.choices,
+        "states": [(st, Assessment.State(st).label) for st in sec.REVIEWED_STATES],
+    }
+
+
+@login_required
+def secretariat(request: HttpRequest) -> HttpResponse:
+    """Every country's current reviewed assessment, the review queue and the pillar matrix."""
+    from django.utils import timezone
+
+    data = _secretariat_data(request)
+    rows, matrix, pillars = data["rows"], data["matrix"], data["pillars"]
     now = timezone.now()
     for row in rows:
-        row.days_waiting = (now - row.submitted_at).days if row.submitted_at else None  # type: ignore[attr-defined]
-    matrix = sec.pillar_matrix(rows)
-    framework = Framework.objects.current()
-    pillars = list(Pillar.objects.filter(framework=framework).order_by("number")) if framework else []
-    table = [
-        (row, [matrix.get(row.pk, {}).get(p.number, {"standards": None, "measures": None}) for p in pillars])
-        for row in rows
-    ]
+        row.days_waiting = (now - row.submitted_at).days if row.submitted_at else None
+    empty = {"standards": None, "measures": None}
+    table = [(row, [matrix.get(row.pk, {}).get(p.number, empty) for p in pillars]) for row in rows]
     queue = sorted(
-        (r for r in rows if r.state == Assessment.State.SUBMITTED),
-        key=lambda r: r.submitted_at or now,  # type: ignore[attr-defined]
+        (r for r in rows if r.state == Assessment.State.SUBMITTED), key=lambda r: r.submitted_at or now
     )
     return render(
         request,
         "assessments/secretariat.html",
-        {
-            "rows": rows,
-            "table": table,
-            "queue": queue,
-            "pillars": pillars,
-            "regions": Region.choices,
-            "states": [(s, Assessment.State(s).label) for s in sec.REVIEWED_STATES],
-            "filters": {"region": region, "state": state, "cycle": cycle_raw},
-            "show_secretariat": True,
-            "nav": "secretariat",
-        },
+        {**data, "table": table, "queue": queue, "show_secretariat": True, "nav": "secretariat"},
     )
+
+
+@login_required
+def secretariat_export(request: HttpRequest) -> HttpResponse:
+    from .spreadsheets import matrix_workbook
+
+    data = _secretariat_data(request)
+    return _xlsx(
+        matrix_workbook(data["rows"], data["matrix"], data["pillars"]), "tip-secretariat-matrix.xlsx"
+    )
+
+
+@login_required
+def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from .spreadsheets import assessment_workbook
+
+    assessment = access.visible_assessment(request.user, pk)
+    name = f"tip-self-assessment-{assessment.country.code}-{assessment.cycle}.xlsx"
+    return _xlsx(assessment_workbook(assessment), name)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

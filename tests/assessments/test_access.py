@@ -135,6 +135,22 @@ ROUTES: dict[str, list[Route]] = {
         ),
     ],
     "assessments:dashboard": [Route("get", own, lambda w: {}, READ)],
+    "assessments:export": [Route("get", own, lambda w: {}, READ)],
+    "assessments:secretariat-export": [
+        Route(
+            "get",
+            lambda w: {},
+            lambda w: {},
+            {
+                "anonymous": 302,
+                "coordinator": 403,
+                "contributor": 403,
+                "observer": 403,
+                "other_country": 403,
+                "reviewer": 200,
+            },
+        )
+    ],
     "assessments:secretariat": [
         Route(
             "get",
