@@ -72,6 +72,17 @@ def if_match(request: Request) -> int:
     return int(value)
 
 
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus the services' errors: read-only or wrong state is 409, invalid is 400."""
+    from rest_framework.views import exception_handler as drf_handler
+
+    if isinstance(exc, services.ReadOnly | services.StateError):
+        exc = StateConflict(exc.messages[0])
+    elif isinstance(exc, DjangoValidationError):
+        exc = django_errors(exc)
+    return drf_handler(exc, context)
+
+
 def django_errors(exc: DjangoValidationError) -> ValidationError:
     if hasattr(exc, "message_dict"):
         return ValidationError(exc.message_dict)
@@ -319,18 +330,13 @@ def _step(name: str, attr: str, url_path: str, summary: str) -> Any:
             raise PermissionDenied("Your role does not allow this step.")
         body = StepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.transition(
-                assessment_id=assessment.pk,
-                by=request.user,
-                action=name,
-                comment=body.validated_data.get("comment", ""),
-                confirm_open=body.validated_data["confirm_open"],
-            )
-        except services.StateError as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
+        services.transition(
+            assessment_id=assessment.pk,
+            by=request.user,
+            action=name,
+            comment=body.validated_data.get("comment", ""),
+            confirm_open=body.validated_data["confirm_open"],
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
 
     step.__name__ = attr
@@ -368,16 +374,13 @@ class AssessmentViewSet(
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Only the country's national coordinator can start an assessment.")
-        try:
-            assessment = services.create_assessment(
-                country=country,
-                cycle=serializer.validated_data["cycle"],
-                framework=serializer.validated_data["framework"],
-                prefill_from=serializer.validated_data.get("previous"),
-                by=request.user,
-            )
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
+        assessment = services.create_assessment(
+            country=country,
+            cycle=serializer.validated_data["cycle"],
+            framework=serializer.validated_data["framework"],
+            prefill_from=serializer.validated_data.get("previous"),
+            by=request.user,
+        )
         out = self.get_queryset().get(pk=assessment.pk)
         return Response(self.get_serializer(out).data, status=status.HTTP_201_CREATED)
 
@@ -461,10 +464,6 @@ class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMix
                 status=status.HTTP_412_PRECONDITION_FAILED,
                 headers={"ETag": etag(current.version)},
             )
-        except services.ReadOnly as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
         fresh = self.get_queryset().get(pk=saved.pk)
         return Response(self.get_serializer(fresh).data, headers={"ETag": etag(fresh.version)})
 
@@ -541,10 +540,6 @@ class OperationalDataViewSet(
             return Response(
                 self.get_serializer(current).data, status=412, headers={"ETag": etag(current.version)}
             )
-        except services.ReadOnly as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
         fresh = self.get_queryset().get(pk=row.pk)
         code = status.HTTP_201_CREATED if base is None else status.HTTP_200_OK
         return Response(self.get_serializer(fresh).data, status=code, headers={"ETag": etag(fresh.version)})
@@ -597,10 +592,6 @@ class OperationalDataViewSet(
             return Response(
                 self.get_serializer(current).data, status=412, headers={"ETag": etag(current.version)}
             )
-        except services.ReadOnly as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
         fresh = self.get_queryset().get(pk=row.pk)
         return Response(self.get_serializer(fresh).data, headers={"ETag": etag(fresh.version)})
 
@@ -635,39 +626,37 @@ class EvidenceViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            if data.get("file"):
-                evidence = services.add_file_evidence(
-                    assessment=assessment,
-                    by=request.user,
-                    upload=data["file"],
-                    title=data.get("title", ""),
-                    description=data.get("description", ""),
-                )
-            else:
-                evidence = services.add_link_evidence(
-                    assessment=assessment,
-                    by=request.user,
-                    url=data.get("url", ""),
-                    title=data.get("title", ""),
-                    description=data.get("description", ""),
-                )
-        except services.ReadOnly as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
+        if data.get("file"):
+            evidence = services.add_file_evidence(
+                assessment=assessment,
+                by=request.user,
+                upload=data["file"],
+                title=data.get("title", ""),
+                description=data.get("description", ""),
+            )
+        else:
+            evidence = services.add_link_evidence(
+                assessment=assessment,
+                by=request.user,
+                url=data.get("url", ""),
+                title=data.get("title", ""),
+                description=data.get("description", ""),
+            )
         return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         evidence = self.get_object()
         self.writable_assessment()
-        try:
-            services.delete_evidence(evidence=evidence, by=request.user)
-        except services.ReadOnly as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
+        services.delete_evidence(evidence=evidence, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+nested_schema = extend_schema_view(
+    **{
+        name: extend_schema(parameters=[ASSESSMENT_PK])
+        for name in ("list", "retrieve", "create", "partial_update", "destroy")
+    }
+)
 
 
 class _RequirementScoped(InAssessment, viewsets.ModelViewSet):
@@ -700,12 +689,7 @@ class _RequirementScoped(InAssessment, viewsets.ModelViewSet):
         instance = serializer.instance or serializer.Meta.model()
         for field, value in {**serializer.validated_data, **extra}.items():
             setattr(instance, field, value)
-        try:
-            serializer.instance = self.save_instance(instance)
-        except services.ReadOnly as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
+        serializer.instance = self.save_instance(instance)
 
     def perform_destroy(self, instance: Any) -> None:
         self.writable_assessment()
@@ -714,13 +698,7 @@ class _RequirementScoped(InAssessment, viewsets.ModelViewSet):
         instance.delete()
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[ASSESSMENT_PK]),
-    retrieve=extend_schema(parameters=[ASSESSMENT_PK]),
-    create=extend_schema(parameters=[ASSESSMENT_PK]),
-    partial_update=extend_schema(parameters=[ASSESSMENT_PK]),
-    destroy=extend_schema(parameters=[ASSESSMENT_PK]),
-)
+@nested_schema
 class NationalMeasureViewSet(_RequirementScoped):
     serializer_class = NationalMeasureSerializer
 
@@ -735,13 +713,7 @@ class NationalMeasureViewSet(_RequirementScoped):
         return services.save_national_measure(measure=instance, by=self.request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[ASSESSMENT_PK]),
-    retrieve=extend_schema(parameters=[ASSESSMENT_PK]),
-    create=extend_schema(parameters=[ASSESSMENT_PK]),
-    partial_update=extend_schema(parameters=[ASSESSMENT_PK]),
-    destroy=extend_schema(parameters=[ASSESSMENT_PK]),
-)
+@nested_schema
 class TechnicalAssistanceNeedViewSet(_RequirementScoped):
     serializer_class = TechnicalAssistanceNeedSerializer
 
@@ -844,19 +816,14 @@ class FindingViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            finding = services.add_finding(
-                assessment=assessment,
-                by=request.user,
-                requirement=data["requirement"],
-                item=data.get("item"),
-                text=data.get("text", ""),
-                rating=data.get("rating", ""),
-            )
-        except services.StateError as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
+        finding = services.add_finding(
+            assessment=assessment,
+            by=request.user,
+            requirement=data["requirement"],
+            item=data.get("item"),
+            text=data.get("text", ""),
+            rating=data.get("rating", ""),
+        )
         return Response(
             self.get_serializer(self.get_queryset().get(pk=finding.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -874,15 +841,8 @@ class FindingViewSet(
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Only the country's team and UNODC reviewers reply to findings.")
-        try:
-            data: Any = request.data
-            reply = services.reply_to_finding(
-                finding=finding, by=request.user, text=str(data.get("text", ""))
-            )
-        except services.StateError as exc:
-            raise StateConflict(exc.messages[0]) from None
-        except DjangoValidationError as exc:
-            raise django_errors(exc) from None
+        data: Any = request.data
+        reply = services.reply_to_finding(finding=finding, by=request.user, text=str(data.get("text", "")))
         return Response(FindingReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -905,10 +865,7 @@ class FindingViewSet(
     def _set(self, *, resolved: bool) -> Response:
         finding = self.get_object()
         self._reviewer()
-        try:
-            services.set_finding_status(finding=finding, by=self.request.user, resolved=resolved)
-        except services.StateError as exc:
-            raise StateConflict(exc.messages[0]) from None
+        services.set_finding_status(finding=finding, by=self.request.user, resolved=resolved)
         return Response(self.get_serializer(self.get_queryset().get(pk=finding.pk)).data)
 
 

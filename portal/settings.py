@@ -218,6 +218,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_VERSIONING_CLASS": None,
+    # The services raise Django's ValidationError; the API answers it as 400 (409 for state rules).
+    "EXCEPTION_HANDLER": "assessments.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TIP Protocol self-assessment portal API",
