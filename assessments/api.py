@@ -389,6 +389,15 @@ class AssessmentViewSet(
     return_to_country = _step("return", "return_to_country", "return", "Return to the country (reviewer)")
     accept = _step("accept", "accept", "accept", "Accept (reviewer)")
 
+    @extend_schema(
+        summary="The gap analysis (see /reports/how-scores-are-computed/)", responses=OpenApiTypes.OBJECT
+    )
+    @action(detail=True, methods=["get"], url_path="gap-analysis", url_name="gap-analysis")
+    def gap_analysis(self, request: Request, pk: str | None = None) -> Response:
+        from reports.gap import gap_analysis
+
+        return Response(gap_analysis(self.get_object()))
+
     @extend_schema(summary="The assessment's timeline", responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def transitions(self, request: Request, pk: str | None = None) -> Response:

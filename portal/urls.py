@@ -45,6 +45,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="framework:index", permanent=False), name="home"),
     path("framework/", include("framework.urls")),
     path("assessments/", include("assessments.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

@@ -135,6 +135,10 @@ ROUTES: dict[str, list[Route]] = {
         ),
     ],
     "assessments:dashboard": [Route("get", own, lambda w: {}, READ)],
+    "reports:gap": [Route("get", own, lambda w: {}, READ)],
+    "reports:how-scores": [
+        Route("get", lambda w: {}, lambda w: {}, {role: 200 for role in ROLES}),
+    ],
     "assessments:export": [Route("get", own, lambda w: {}, READ)],
     "assessments:secretariat-export": [
         Route(
@@ -390,8 +394,10 @@ def client_for(user: Any) -> Client:
 def test_every_assessment_url_is_in_the_table() -> None:
     names = set()
     for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver) and pattern.namespace == "assessments":
-            names |= {f"assessments:{p.name}" for p in pattern.url_patterns if isinstance(p, URLPattern)}
+        if isinstance(pattern, URLResolver) and pattern.namespace in ("assessments", "reports"):
+            names |= {
+                f"{pattern.namespace}:{p.name}" for p in pattern.url_patterns if isinstance(p, URLPattern)
+            }
     assert names == set(ROUTES), (
         f"missing from the table: {names - set(ROUTES)}; stale: {set(ROUTES) - names}"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import pytest
@@ -165,3 +166,62 @@ def test_load_reads_an_assessment_in_a_fixed_number_of_queries() -> None:
     assert large["overall"]["standards"] == 1.0
     assert large["overall"]["measures"] == 0.0
     assert len(large["gaps"]) == 2 * 3 * 5  # every measure planned: 2 pillars x 3 rows x 5 measures
+
+
+@pytest.mark.django_db
+def test_gap_page_for_the_team_and_reviewers_after_submission_only() -> None:
+    from django.test import Client
+
+    from tests.factories import make_reviewer
+
+    fw = build_catalogue()
+    country = CountryFactory(code="XGA")
+    team = make_team(country, "g")
+    a = services.create_assessment(country=country, cycle=2026, framework=fw, by=team["coordinator"])
+    answer = a.answers.get(item__code="1.1.FI1")
+    services.save_answer(
+        answer_id=answer.pk, by=team["coordinator"], base_version=1, changes={"status": "not_met"}
+    )
+    from framework.models import Requirement
+
+    Requirement.objects.filter(framework=fw, code="1.1").update(
+        title='Trafficking <script>alert("x")</script>'
+    )
+    client = Client()
+    client.force_login(team["observer"])
+    html = client.get(f"/reports/assessments/{a.pk}/gap-analysis/").content.decode()
+    assert "1 gap, most important first" in html
+    assert "<svg" in html
+    assert "<script>alert" not in html  # escaped in the page and inside the SVG
+    reviewer = Client()
+    reviewer.force_login(make_reviewer())
+    assert reviewer.get(f"/reports/assessments/{a.pk}/gap-analysis/").status_code == 404  # a draft
+    other = Client()
+    other.force_login(make_team(CountryFactory(code="XGB"), "h")["contributor"])
+    assert other.get(f"/reports/assessments/{a.pk}/gap-analysis/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_how_scores_are_computed_is_public_and_lists_the_rules(client: object) -> None:
+    from django.test import Client
+
+    html = Client().get("/reports/how-scores-are-computed/").content.decode()
+    assert "not applicable" in html.lower()
+    assert "every pillar weighs the same" in html
+
+
+@pytest.mark.django_db
+def test_gap_analysis_api_serves_the_same_computation() -> None:
+    from rest_framework.test import APIClient
+
+    fw = build_catalogue()
+    country = CountryFactory(code="XGC")
+    team = make_team(country, "gc")
+    a = services.create_assessment(country=country, cycle=2026, framework=fw, by=team["coordinator"])
+    client = APIClient()
+    client.force_authenticate(team["observer"])
+    data = client.get(f"/api/v1/assessments/{a.pk}/gap-analysis/").json()
+    assert data == json.loads(json.dumps(gap_analysis(a)))
+    outsider = APIClient()
+    outsider.force_authenticate(make_team(CountryFactory(code="XGD"), "gd")["coordinator"])
+    assert outsider.get(f"/api/v1/assessments/{a.pk}/gap-analysis/").status_code == 404
