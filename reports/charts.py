@@ -22,7 +22,7 @@ def _pct(value: float | None) -> str:
 
 def pillar_bars(pillars: Sequence[dict[str, Any]], *, width: int = 640) -> str:
     """Two horizontal bars per pillar: minimum standards met and measures in place (0-100%)."""
-    label_w, bar_h, gap, row_h = 230, 14, 4, 46
+    label_w, bar_h, gap, row_h = 270, 14, 4, 46
     plot_w = width - label_w - 60
     height = 30 + row_h * len(pillars)
     parts = [
