@@ -26,7 +26,7 @@ def pillar_bars(pillars: Sequence[dict[str, Any]], *, width: int = 640) -> str:
     plot_w = width - label_w - 60
     height = 30 + row_h * len(pillars)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Portal Sans, Noto Sans, system-ui, sans-serif" '
         f'role="img" aria-labelledby="pb-title"><title id="pb-title">Share of minimum standards met and of '
         f"measures in place, by pillar</title>",
     ]
@@ -73,7 +73,7 @@ def heat_strip(requirements: Sequence[dict[str, Any]], *, key: str = "standards"
     cell = width / n
     height = 34
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Portal Sans, Noto Sans, system-ui, sans-serif" '
         f'role="img" aria-labelledby="hs-title-{key}"><title id="hs-title-{key}">Share per Protocol requirement '
         f"({'minimum standards met' if key == 'standards' else 'measures in place'})</title>",
     ]

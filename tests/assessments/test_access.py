@@ -136,6 +136,11 @@ ROUTES: dict[str, list[Route]] = {
     ],
     "assessments:dashboard": [Route("get", own, lambda w: {}, READ)],
     "reports:gap": [Route("get", own, lambda w: {}, READ)],
+    "reports:request": [
+        Route("post", own, lambda w: {}, {**WRITE_REDIRECT, "contributor": 403}),
+    ],
+    "reports:job": [Route("get", lambda w: {"pk": w.a.pk, "job_pk": _report(w).pk}, lambda w: {}, READ)],
+    "reports:download": [Route("get", lambda w: {"pk": w.a.pk, "job_pk": _report(w).pk}, lambda w: {}, READ)],
     "reports:how-scores": [
         Route("get", lambda w: {}, lambda w: {}, {role: 200 for role in ROLES}),
     ],
@@ -332,6 +337,26 @@ ROUTES: dict[str, list[Route]] = {
         ),
     ],
 }
+
+
+def _report(w: World) -> Any:
+    """A finished report job (its file is a stand-in: this table tests rights, not rendering)."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportJob
+
+    job = ReportJob.objects.filter(assessment=w.a, state="done").first()
+    if job is None:
+        job = ReportJob.objects.create(
+            assessment=w.a,
+            fingerprint="f",
+            requested_by=w.users["coordinator"],
+            state="done",
+            sha256="0" * 64,
+            pages=1,
+        )
+        job.file.save("r.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=True)
+    return job
 
 
 def _finding(w: World) -> Any:

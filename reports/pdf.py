@@ -1,0 +1,122 @@
+"""The gap-analysis PDF: a Django template rendered by WeasyPrint.
+
+The renderer fetches nothing but the portal's own static files (fonts, styles), named with
+the ``portal-static:`` scheme: no network, no ``file:``, no uploaded media. Every piece of user
+text reaches the HTML through Django's autoescaping, so it is text, never markup.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from . import charts
+from .gap import gap_analysis
+
+SCHEME = "portal-static:"
+
+
+class RefusedFetch(ValueError):
+    """The PDF asked for something other than the portal's own static files."""
+
+
+def static_only_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves the portal's static files and refuses the rest.
+
+    Its ``refused`` list records every refused address (tests assert none was ever tried).
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=[], fail_on_errors=False)
+            self.refused: list[str] = []
+
+        def __call__(self, url: str, headers: Any = None) -> Any:
+            return self.fetch(url, headers)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(SCHEME):
+                name = url[len(SCHEME) :].lstrip("/")
+                found = finders.find(name) if ".." not in Path(name).parts else None
+                if found:
+                    path = Path(str(found))
+                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+            self.refused.append(url)
+            raise RefusedFetch(f"the report may only use the portal's own static files, not {url[:200]}")
+
+    return StaticOnlyFetcher()
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    refused: list[str]
+
+
+def report_html(assessment: Any) -> str:
+    """The report's HTML (also used to measure WeasyPrint alone in the bench)."""
+    from assessments.models import Evidence, Finding, OperationalData
+
+    gap = gap_analysis(assessment)
+    pillars: dict[int, dict[str, Any]] = {
+        p["number"]: {**p, "requirements": [], "gaps": []} for p in gap["pillars"]
+    }
+    for r in gap["requirements"]:
+        pillars[r["pillar"]]["requirements"].append(r)
+    for g in gap["gaps"]:
+        pillars[g["pillar"]]["gaps"].append(g)
+    data = (
+        OperationalData.objects.filter(assessment=assessment)
+        .select_related("indicator")
+        .prefetch_related("breakdowns__category__dimension")
+        .order_by(
+            "indicator__pillar__number", "indicator__requirement__position", "indicator__position", "period"
+        )
+    )
+    findings = (
+        Finding.objects.filter(assessment=assessment)
+        .select_related("requirement", "item")
+        .prefetch_related("replies__author")
+    )
+    evidence = Evidence.objects.filter(assessment=assessment).order_by("title")
+    return render_to_string(
+        "reports/pdf/report.html",
+        {
+            "assessment": assessment,
+            "country": assessment.country,
+            "framework": assessment.framework,
+            "gap": gap,
+            "pillars": list(pillars.values()),
+            "data": data,
+            "findings": findings,
+            "evidence": evidence,
+            "generated": timezone.now(),
+            # The drawing module escapes every label it writes.
+            "bars": mark_safe(charts.pillar_bars(gap["pillars"])),  # noqa: S308
+            "strip": mark_safe(charts.heat_strip(gap["requirements"], key="standards")),  # noqa: S308
+            "static": SCHEME,
+        },
+    )
+
+
+def render(html: str) -> Rendered:
+    from weasyprint import HTML
+
+    fetcher = static_only_fetcher()
+    document = HTML(string=html, base_url=SCHEME, url_fetcher=fetcher).render(pdf_tags=True)
+    pdf = document.write_pdf(pdf_tags=True)
+    return Rendered(pdf=pdf or b"", pages=len(document.pages), refused=fetcher.refused)
+
+
+def render_report(assessment: Any) -> Rendered:
+    return render(report_html(assessment))

@@ -1,0 +1,213 @@
+"""Report jobs: request, run, sweep. Celery tasks are one line each calling these.
+
+Reliability: the request creates the row and publishes the task only after commit, with the
+row's id alone; a worker claims a job under a lease before rendering, so a redelivered
+message (worker killed mid-render) waits for the lease instead of rendering twice; failures
+are retried a bounded number of times, then the job fails with a readable message; the
+sweeper re-publishes jobs that never reached the broker and reclaims expired leases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from assessments.models import (
+    Answer,
+    AnswerEvidence,
+    Assessment,
+    Evidence,
+    Finding,
+    FindingReply,
+    NationalMeasure,
+    OperationalData,
+    TechnicalAssistanceNeed,
+)
+
+from .models import ReportJob
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+LEASE = timedelta(minutes=5)
+UNPUBLISHED_AFTER = timedelta(minutes=1)
+
+
+def fingerprint(assessment: Assessment) -> str:
+    """Changes whenever anything the report shows changes (state, answers, data, evidence…)."""
+    parts: list[Any] = [
+        assessment.state,
+        assessment.updated_at.isoformat(),
+        assessment.framework.updated_at.isoformat(),
+    ]
+    for qs, field in (
+        (Answer.objects.filter(assessment=assessment), "updated_at"),
+        (OperationalData.objects.filter(assessment=assessment), "updated_at"),
+        (Evidence.objects.filter(assessment=assessment), "uploaded_at"),
+        (Finding.objects.filter(assessment=assessment), "created_at"),
+        (FindingReply.objects.filter(finding__assessment=assessment), "created_at"),
+        (NationalMeasure.objects.filter(assessment=assessment), "updated_at"),
+        (TechnicalAssistanceNeed.objects.filter(assessment=assessment), "updated_at"),
+    ):
+        agg = qs.aggregate(n=Count("pk"), last=Max(field))
+        parts += [agg["n"], agg["last"].isoformat() if agg["last"] else ""]
+    parts.append(AnswerEvidence.objects.filter(answer__assessment=assessment).count())
+    parts.append(Finding.objects.filter(assessment=assessment, status=Finding.Status.RESOLVED).count())
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:40]
+
+
+def publish(job_id: int) -> None:
+    """Hand the job to the broker; if the broker is down, the sweeper tries again later."""
+    from .tasks import render_report
+
+    try:
+        render_report.delay(job_id)
+    except Exception:
+        log.warning(
+            "report job %s could not reach the broker; the sweeper will publish it", job_id, exc_info=True
+        )
+        return
+    ReportJob.objects.filter(pk=job_id, published_at__isnull=True).update(published_at=timezone.now())
+
+
+@transaction.atomic
+def request_report(*, assessment: Assessment, by: Any, kind: str = ReportJob.Kind.GAP_PDF) -> ReportJob:
+    """A finished report of the unchanged assessment if there is one; otherwise a new queued job."""
+    current = fingerprint(assessment)
+    existing = (
+        ReportJob.objects.filter(assessment=assessment, kind=kind, fingerprint=current)
+        .exclude(state=ReportJob.State.FAILED)
+        .order_by("-requested_at")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    job = ReportJob.objects.create(assessment=assessment, kind=kind, fingerprint=current, requested_by=by)
+    transaction.on_commit(lambda: publish(job.pk))
+    return job
+
+
+@dataclass
+class Claim:
+    job: ReportJob | None
+    wait: float = 0.0  # seconds until another worker's lease ends
+
+
+def claim(job_id: int) -> Claim:
+    """Take the job for rendering, unless it is finished or another worker holds a live lease."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state in (ReportJob.State.DONE, ReportJob.State.FAILED):
+            return Claim(None)
+        if job.state == ReportJob.State.RUNNING and job.lease_until and job.lease_until > now:
+            return Claim(None, wait=(job.lease_until - now).total_seconds())
+        job.state = ReportJob.State.RUNNING
+        job.attempts += 1
+        job.started_at = now
+        job.lease_until = now + LEASE
+        job.progress = 5
+        job.error = ""
+        job.save(update_fields=["state", "attempts", "started_at", "lease_until", "progress", "error"])
+        return Claim(job)
+
+
+def run(job_id: int) -> Claim:
+    """Render the job's report and store it. Raises on failure so the task can retry."""
+    from .pdf import render_report
+
+    taken = claim(job_id)
+    job = taken.job
+    if job is None:
+        return taken
+    try:
+        assessment = Assessment.objects.select_related("country", "framework").get(pk=job.assessment_id)
+        ReportJob.objects.filter(pk=job.pk).update(progress=30)
+        rendered = render_report(assessment)
+        ReportJob.objects.filter(pk=job.pk).update(progress=90)
+        digest = hashlib.sha256(rendered.pdf).hexdigest()
+        with transaction.atomic():
+            current = ReportJob.objects.select_for_update().get(pk=job.pk)
+            if current.state == ReportJob.State.DONE:  # another worker finished meanwhile
+                return Claim(None)
+            current.sha256 = digest
+            current.file.save("report.pdf", ContentFile(rendered.pdf), save=False)
+            current.pages = rendered.pages
+            current.size = len(rendered.pdf)
+            current.state = ReportJob.State.DONE
+            current.progress = 100
+            current.finished_at = timezone.now()
+            current.lease_until = None
+            current.save()
+        return Claim(current)
+    except Exception as exc:
+        fail_or_requeue(job.pk, exc)
+        raise
+
+
+def fail_or_requeue(job_id: int, exc: BaseException) -> None:
+    """After a failed attempt: back to the queue while attempts remain, otherwise failed."""
+    message = f"{type(exc).__name__}: {exc}"[:2000]
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state == ReportJob.State.DONE:
+            return
+        if job.attempts >= MAX_ATTEMPTS:
+            job.state = ReportJob.State.FAILED
+            job.error = (
+                f"The report could not be produced after {job.attempts} attempts. Last error: {message}"
+            )
+            job.finished_at = timezone.now()
+        else:
+            job.state = ReportJob.State.QUEUED
+            job.error = message
+        job.lease_until = None
+        job.save(update_fields=["state", "error", "finished_at", "lease_until"])
+
+
+def sweep() -> dict[str, int]:
+    """Publish jobs that never reached the broker; reclaim or fail jobs whose lease expired."""
+    now = timezone.now()
+    counts = {"published": 0, "requeued": 0, "failed": 0}
+    for job_id in ReportJob.objects.filter(
+        state=ReportJob.State.QUEUED, published_at__isnull=True, requested_at__lt=now - UNPUBLISHED_AFTER
+    ).values_list("pk", flat=True):
+        publish(job_id)
+        counts["published"] += 1
+    expired = ReportJob.objects.filter(state=ReportJob.State.RUNNING, lease_until__lt=now)
+    for job in expired:
+        with transaction.atomic():
+            job = ReportJob.objects.select_for_update().get(pk=job.pk)
+            if job.state != ReportJob.State.RUNNING or (job.lease_until and job.lease_until >= now):
+                continue
+            if job.attempts >= MAX_ATTEMPTS:
+                job.state = ReportJob.State.FAILED
+                job.error = f"The worker stopped answering {job.attempts} times; the report was given up."
+                job.finished_at = now
+            else:
+                job.state = ReportJob.State.QUEUED
+                job.published_at = None
+            job.lease_until = None
+            job.save()
+        if job.state == ReportJob.State.QUEUED:
+            publish(job.pk)
+            counts["requeued"] += 1
+        else:
+            counts["failed"] += 1
+    # Queued jobs whose message was lost after publication (e.g. Redis restarted without it).
+    stale = ReportJob.objects.filter(
+        Q(state=ReportJob.State.QUEUED) & Q(published_at__lt=now - LEASE)
+    ).values_list("pk", flat=True)
+    for job_id in stale:
+        ReportJob.objects.filter(pk=job_id).update(published_at=None)
+        publish(job_id)
+        counts["published"] += 1
+    return counts

@@ -1,0 +1,235 @@
+"""Report jobs and the PDF: requested after commit, rendered once, reused, swept, failed cleanly."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from assessments import services as assessment_services
+from assessments.models import Assessment
+from reports import services
+from reports.models import ReportJob
+from reports.pdf import render_report
+from tests.conftest import require
+from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    fw = build_catalogue(pillars=2, requirements=2, per_column=2)
+    country = CountryFactory(code="XPA", name="Pdfland")
+    team = make_team(country, "p")
+    a = assessment_services.create_assessment(
+        country=country, cycle=2026, framework=fw, by=team["coordinator"]
+    )
+    answer = a.answers.get(item__code="1.1.FI1")
+    assessment_services.save_answer(
+        answer_id=answer.pk, by=team["coordinator"], base_version=1, changes={"status": "not_met"}
+    )
+    return {"a": a, "team": team}
+
+
+def pdftotext(pdf: bytes, tmp_path: Path) -> str:
+    require(
+        shutil.which("pdftotext") is not None, "pdftotext (Debian package poppler-utils) is not installed"
+    )
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_a_requested_report_is_rendered_after_commit_and_offered_again_while_nothing_changes(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    a, coordinator = world["a"], world["team"]["coordinator"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.request_report(assessment=a, by=coordinator)
+        assert job.state == "queued"
+    assert len(callbacks) == 1  # published only after commit
+    for callback in callbacks:
+        callback()  # eager Celery: the worker runs here
+    job.refresh_from_db()
+    assert (job.state, job.progress, job.attempts) == ("done", 100, 1)
+    assert job.pages and job.pages > 3
+    with job.file.open("rb") as f:
+        content = f.read()
+    assert content.startswith(b"%PDF")
+    import hashlib
+
+    assert hashlib.sha256(content).hexdigest() == job.sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.request_report(assessment=a, by=coordinator)
+    assert again.pk == job.pk  # unchanged assessment: the finished file is offered at once
+    answer = a.answers.get(item__code="1.1.IM1")
+    assessment_services.save_answer(
+        answer_id=answer.pk, by=coordinator, base_version=1, changes={"status": "planned"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = services.request_report(assessment=a, by=coordinator)
+    assert changed.pk != job.pk
+
+
+def test_the_pdf_holds_country_pillars_a_gap_and_embedded_fonts(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    rendered = render_report(world["a"])
+    text = pdftotext(rendered.pdf, tmp_path)
+    assert "Pdfland" in text
+    assert "1. Pillar 1" in text
+    assert "2. Pillar 2" in text
+    assert "1.1.FI1" in text  # the known gap
+    assert rendered.refused == []
+    (tmp_path / "r.pdf").write_bytes(rendered.pdf)
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    lines = [line for line in fonts.splitlines()[2:] if line.strip()]
+    assert lines
+    assert all(" yes " in line for line in lines), fonts  # every font embedded
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "r.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Tagged:          yes" in info
+
+
+INJECTIONS = [
+    '<img src="file:///etc/passwd">',
+    '<link rel="attachment" href="file:///etc/hostname">',
+    '<style>@import url(http://127.0.0.1:6379/);</style><div style="background:url(http://127.0.0.1:6379/)">x</div>',
+    '<img src="/media/evidence/999/secret">',
+]
+
+
+def test_hostile_text_in_every_field_comes_out_as_text_and_nothing_is_fetched(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    from assessments.models import NationalMeasure, TechnicalAssistanceNeed
+    from framework.models import TechnicalAssistanceArea
+
+    a, user = world["a"], world["team"]["coordinator"]
+    evil = " ".join(INJECTIONS)
+    for answer in a.answers.all():
+        assessment_services.save_answer(
+            answer_id=answer.pk,
+            by=user,
+            base_version=answer.version,
+            changes={"status": "not_applicable", "narrative": evil, "justification": evil},
+        )
+    assessment_services.add_link_evidence(
+        assessment=a, by=user, url="https://x.example/", title=evil, description=evil
+    )
+    requirement = a.framework.requirements.get(code="1.1")
+    area = TechnicalAssistanceArea.objects.create(code="legislative", name=evil[:200], position=1)
+    assessment_services.save_national_measure(
+        measure=NationalMeasure(
+            assessment=a,
+            requirement=requirement,
+            title=evil[:300],
+            description=evil,
+            responsible_body=evil[:300],
+        ),
+        by=user,
+    )
+    assessment_services.save_ta_need(
+        need=TechnicalAssistanceNeed(assessment=a, requirement=requirement, area=area, description=evil),
+        by=user,
+    )
+    oi = a.framework.items.get(code="1.1.OI1")
+    assessment_services.save_data(
+        assessment=a,
+        indicator=oi,
+        period=2025,
+        by=user,
+        base_version=None,
+        values={"value_count": 3, "source": evil[:500]},
+    )
+    Assessment.objects.filter(pk=a.pk).update(state="in_review")
+    reviewer = make_reviewer()
+    finding = assessment_services.add_finding(assessment=a, by=reviewer, requirement=requirement, text=evil)
+    assessment_services.reply_to_finding(finding=finding, by=user, text=evil)
+    rendered = render_report(a)
+    assert rendered.refused == []  # no fetch was even attempted
+    text = pdftotext(rendered.pdf, tmp_path)
+    assert 'src="file:///etc/passwd"' in text.replace("\n", " ") or "file:///etc/passwd" in text
+
+
+def test_a_job_that_always_fails_ends_failed_with_a_readable_message(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    import reports.pdf
+
+    def broken(assessment: Any) -> Any:
+        raise RuntimeError("the renderer ran out of paper")
+
+    monkeypatch.setattr(reports.pdf, "render_report", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.request_report(assessment=world["a"], by=world["team"]["coordinator"])
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("queued", 1)  # back in the queue with the error noted
+    assert "ran out of paper" in job.error
+    # The worker's retries (eager Celery does not re-run them): each attempt counts.
+    for _ in range(services.MAX_ATTEMPTS - 1):
+        with pytest.raises(RuntimeError):
+            services.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == "failed"
+    assert job.attempts == services.MAX_ATTEMPTS
+    assert "after 3 attempts" in job.error
+    assert "ran out of paper" in job.error
+    assert not job.file
+
+
+def test_the_sweeper_publishes_lost_jobs_and_reclaims_expired_leases(world: dict[str, Any]) -> None:
+    a, user = world["a"], world["team"]["coordinator"]
+    old = timezone.now() - datetime.timedelta(minutes=10)
+    lost = ReportJob.objects.create(assessment=a, fingerprint="x", requested_by=user)
+    ReportJob.objects.filter(pk=lost.pk).update(requested_at=old)
+    stuck = ReportJob.objects.create(
+        assessment=a, fingerprint="y", requested_by=user, state="running", attempts=1, lease_until=old
+    )
+    dead = ReportJob.objects.create(
+        assessment=a, fingerprint="z", requested_by=user, state="running", attempts=3, lease_until=old
+    )
+    counts = services.sweep()
+    assert counts["failed"] == 1
+    for job in (lost, stuck):
+        job.refresh_from_db()
+        assert job.state == "done", job.error  # eager Celery ran them
+    dead.refresh_from_db()
+    assert dead.state == "failed"
+    assert "stopped answering" in dead.error
+
+
+def test_who_may_request_see_and_download(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    a, team = world["a"], world["team"]
+
+    def login(user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    assert login(team["contributor"]).post(f"/reports/assessments/{a.pk}/reports/").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(team["coordinator"]).post(f"/reports/assessments/{a.pk}/reports/")
+    job = ReportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    observer = login(team["observer"])
+    assert "Download the PDF" in observer.get(job.get_absolute_url()).content.decode()
+    download = observer.get(f"/reports/assessments/{a.pk}/reports/{job.pk}/download/")
+    assert download["Content-Type"] == "application/pdf"
+    outsider = login(make_team(CountryFactory(code="XPB"), "q")["coordinator"])
+    assert outsider.get(f"/reports/assessments/{a.pk}/reports/{job.pk}/download/").status_code == 404
+    assert outsider.get(job.get_absolute_url()).status_code == 404
