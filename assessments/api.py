@@ -314,6 +314,26 @@ class TransitionSerializer(serializers.ModelSerializer):
         return obj.by.email or obj.by.username
 
 
+class ReportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    progress = serializers.IntegerField()
+    attempts = serializers.IntegerField()
+    error = serializers.CharField()
+    pages = serializers.IntegerField(allow_null=True)
+    sha256 = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField()
+
+    def get_url(self, job: Any) -> str:
+        return f"/api/v1/report-jobs/{job.pk}/"
+
+    def get_download(self, job: Any) -> str | None:
+        return f"/api/v1/report-jobs/{job.pk}/download/" if job.state == "done" else None
+
+
 class StepSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     confirm_open = serializers.BooleanField(required=False, default=False)
@@ -397,6 +417,26 @@ class AssessmentViewSet(
         from reports.gap import gap_analysis
 
         return Response(gap_analysis(self.get_object()))
+
+    @extend_schema(
+        summary="Request the gap-analysis PDF (202, or 200 with the finished report when nothing changed)",
+        request=None,
+        responses={200: ReportJobSerializer, 202: ReportJobSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="reports", url_name="reports")
+    def reports(self, request: Request, pk: str | None = None) -> Response:
+        from reports import services as report_services
+        from reports.views import may_request
+
+        assessment = self.get_object()
+        if not may_request(request.user, assessment):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied("Reports are requested by the national coordinator or a UNODC reviewer.")
+        job = report_services.request_report(assessment=assessment, by=request.user)
+        data = ReportJobSerializer(job, context={"request": request}).data
+        code = status.HTTP_200_OK if job.state == "done" else status.HTTP_202_ACCEPTED
+        return Response(data, status=code, headers={"Location": data["url"]})
 
     @extend_schema(summary="The assessment's timeline", responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -927,3 +967,29 @@ def secretariat_data(request: Request) -> Response:
     for row in rows:
         row.pillars = {str(k): v for k, v in matrix.get(row.pk, {}).items()}  # type: ignore[attr-defined]
     return Response(SecretariatRowSerializer(rows, many=True).data)
+
+
+@extend_schema_view(retrieve=extend_schema(summary="A report job's state and progress"))
+class ReportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ReportJobSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        from reports.models import ReportJob
+
+        return ReportJob.objects.filter(assessment__in=Assessment.objects.visible_to(self.request.user))
+
+    @extend_schema(
+        summary="Download the finished PDF", responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> Any:
+        from django.http import FileResponse, Http404
+
+        job = self.get_object()
+        if job.state != "done" or not job.file:
+            raise Http404("The report is not ready.")
+        name = f"tip-gap-analysis-{job.assessment.country.code}-{job.assessment.cycle}.pdf"
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+        )

@@ -32,6 +32,7 @@ router.register(f"{A}/evidence", assessments_api.EvidenceViewSet, basename="evid
 router.register(f"{A}/national-measures", assessments_api.NationalMeasureViewSet, basename="national-measure")
 router.register(f"{A}/ta-needs", assessments_api.TechnicalAssistanceNeedViewSet, basename="ta-need")
 router.register(f"{A}/findings", assessments_api.FindingViewSet, basename="finding")
+router.register("report-jobs", assessments_api.ReportJobViewSet, basename="report-job")
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="token"),

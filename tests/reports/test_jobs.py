@@ -233,3 +233,32 @@ def test_who_may_request_see_and_download(
     outsider = login(make_team(CountryFactory(code="XPB"), "q")["coordinator"])
     assert outsider.get(f"/reports/assessments/{a.pk}/reports/{job.pk}/download/").status_code == 404
     assert outsider.get(job.get_absolute_url()).status_code == 404
+
+
+def test_report_api_create_status_download(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from rest_framework.test import APIClient
+
+    a, team = world["a"], world["team"]
+    client = APIClient()
+    client.force_authenticate(team["coordinator"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(f"/api/v1/assessments/{a.pk}/reports/")
+    assert response.status_code == 202
+    job_url = response["Location"]
+    assert client.get(job_url).json()["state"] == "queued"
+    for callback in callbacks:
+        callback()
+    status = client.get(job_url).json()
+    assert status["state"] == "done"
+    pdf = client.get(status["download"])
+    assert pdf["Content-Type"] == "application/pdf"
+    again = client.post(f"/api/v1/assessments/{a.pk}/reports/")
+    assert again.status_code == 200  # unchanged: the finished report at once
+    contributor = APIClient()
+    contributor.force_authenticate(team["contributor"])
+    assert contributor.post(f"/api/v1/assessments/{a.pk}/reports/").status_code == 403
+    outsider = APIClient()
+    outsider.force_authenticate(make_team(CountryFactory(code="XPC"), "r")["coordinator"])
+    assert outsider.get(job_url).status_code == 404
