@@ -1,0 +1,125 @@
+#!/usr/bin/env python
+"""Benchmark the gap analysis and the PDF report of a fully answered assessment.
+
+Prints the PDF's pages, the whole job's time (data + template + WeasyPrint + storage, median of
+5), WeasyPrint alone on the same HTML, their ratio (target <= 1.15), and the gap analysis
+computation's time and queries (target <= 20 queries, median <= 150 ms).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1/postgres .venv/bin/python bench/report_bench.py
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def main() -> int:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PRIVATE_MEDIA_ROOT = Path("/tmp/tip-bench-private")
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from assessments import services
+        from assessments.models import Answer, Assessment, Membership
+        from framework.models import Item
+        from reports import pdf
+        from reports import services as report_services
+        from reports.gap import gap_analysis
+        from reports.models import ReportJob
+
+        for command in ("load_framework", "load_countries"):
+            call_command(command, stdout=io.StringIO())
+        call_command("load_demo", "--quiet", stdout=io.StringIO())
+        a = Assessment.objects.get(country__code="XDA")
+        user = Membership.objects.get(country=a.country, role="coordinator").user
+        statuses = {
+            "framework_indicator": ["met", "partially_met", "not_met"],
+            "implementation_measure": ["in_place", "partially_in_place", "planned", "not_in_place"],
+        }
+        for n, answer in enumerate(Answer.objects.filter(assessment=a)):
+            choice = statuses[answer.kind][n % len(statuses[answer.kind])]
+            services.save_answer(
+                answer_id=answer.pk,
+                by=user,
+                base_version=answer.version,
+                changes={
+                    "status": choice,
+                    "narrative": "Covered by the Penal Code, art. 201, and regulations of 2021.",
+                },
+            )
+        for oi in Item.objects.filter(
+            framework=a.framework, kind="operational_indicator", answer_type="count"
+        )[:40]:
+            for year in (2024, 2025):
+                if not a.data.filter(indicator=oi, period=year).exists():
+                    services.save_data(
+                        assessment=a,
+                        indicator=oi,
+                        period=year,
+                        by=user,
+                        base_version=None,
+                        values={"value_count": 50},
+                    )
+
+        times, queries = [], []
+        for _ in range(10):
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                gap_analysis(a)
+                times.append((time.perf_counter() - start) * 1000)
+            queries.append(len(ctx.captured_queries))
+
+        job_times, weasy_times, pages = [], [], 0
+        for _ in range(5):
+            job = ReportJob.objects.create(assessment=a, fingerprint=str(time.time()), requested_by=user)
+            start = time.perf_counter()
+            report_services.run(job.pk)  # data + template + WeasyPrint + storage, as the worker does
+            job_times.append(time.perf_counter() - start)
+            job.refresh_from_db()
+            assert job.state == "done", job.error
+            pages = job.pages or 0
+        html = pdf.report_html(a)
+        for _ in range(5):
+            start = time.perf_counter()
+            pdf.render(html)
+            weasy_times.append(time.perf_counter() - start)
+        job_median, weasy_median = statistics.median(job_times), statistics.median(weasy_times)
+        print(
+            f"database: {connection.vendor}   assessment: {Answer.objects.filter(assessment=a).count()} answers, all answered"
+        )
+        print(
+            f"gap analysis: median {statistics.median(times):.1f} ms, {max(queries)} queries   (target <= 150 ms, <= 20 queries)"
+        )
+        print(f"PDF: {pages} pages")
+        print(f"whole job (median of 5):          {job_median:.2f} s")
+        print(f"WeasyPrint alone, same HTML:      {weasy_median:.2f} s")
+        print(f"ratio:                            {job_median / weasy_median:.3f}   (target <= 1.15)")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
