@@ -15,6 +15,7 @@ import logging
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,7 +39,7 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 def main() -> int:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.PRIVATE_MEDIA_ROOT = Path("/tmp/tip-bench-private")
+    settings.PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tip-bench-"))
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from assessments import services
