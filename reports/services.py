@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -37,7 +38,8 @@ from .models import ReportJob
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-LEASE = timedelta(minutes=5)
+# How long a worker owns a running job before the sweeper (or a redelivered message) takes it back.
+LEASE = timedelta(seconds=int(os.environ.get("REPORT_LEASE_SECONDS", "300")))
 UNPUBLISHED_AFTER = timedelta(minutes=1)
 
 
