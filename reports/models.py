@@ -34,6 +34,9 @@ class ReportJob(models.Model):
     # What the assessment looked like when the report was asked for: the same fingerprint
     # means the same report, so a finished one is offered again.
     fingerprint = models.CharField(max_length=100)
+    assessment_state = models.CharField(
+        _("assessment state when requested"), max_length=20, choices=Assessment.State.choices, blank=True
+    )
     file = models.FileField(upload_to=report_path, storage=private_storage, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)

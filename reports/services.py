@@ -92,7 +92,13 @@ def request_report(*, assessment: Assessment, by: Any, kind: str = ReportJob.Kin
     )
     if existing is not None:
         return existing
-    job = ReportJob.objects.create(assessment=assessment, kind=kind, fingerprint=current, requested_by=by)
+    job = ReportJob.objects.create(
+        assessment=assessment,
+        kind=kind,
+        fingerprint=current,
+        requested_by=by,
+        assessment_state=assessment.state,
+    )
     transaction.on_commit(lambda: publish(job.pk))
     return job
 

@@ -56,6 +56,7 @@ def test_a_requested_report_is_rendered_after_commit_and_offered_again_while_not
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = services.request_report(assessment=a, by=coordinator)
         assert job.state == "queued"
+        assert job.assessment_state == "draft"
     assert len(callbacks) == 1  # published only after commit
     for callback in callbacks:
         callback()  # eager Celery: the worker runs here
@@ -80,17 +81,31 @@ def test_a_requested_report_is_rendered_after_commit_and_offered_again_while_not
     assert changed.pk != job.pk
 
 
-def test_the_pdf_holds_country_pillars_a_gap_and_embedded_fonts(
-    world: dict[str, Any], tmp_path: Path
-) -> None:
-    rendered = render_report(world["a"])
+def test_the_demo_report_holds_country_every_pillar_a_known_gap_and_embedded_fonts(tmp_path: Path) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from reports.gap import gap_analysis
+
+    for command in ("load_framework", "load_countries"):
+        call_command(command, stdout=io.StringIO())
+    call_command("load_demo", "--quiet", stdout=io.StringIO())
+    demo = Assessment.objects.get(country__code="XDA")
+    known_gap = gap_analysis(demo)["gaps"][0]["code"]
+    rendered = render_report(demo)
     text = pdftotext(rendered.pdf, tmp_path)
-    assert "Pdfland" in text
-    assert "1. Pillar 1" in text
-    assert "2. Pillar 2" in text
-    assert "1.1.FI1" in text  # the known gap
+    assert "Demoland" in text
+    for heading in (
+        "1. Prosecution",
+        "2. Protection/Assistance",
+        "3. Prevention",
+        "4. National coordination/cooperation",
+        "5. International cooperation/coordination",
+    ):
+        assert heading in text, heading
+    assert known_gap in text
     assert rendered.refused == []
-    (tmp_path / "r.pdf").write_bytes(rendered.pdf)
     fonts = subprocess.run(
         ["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True, check=True
     ).stdout
@@ -262,3 +277,37 @@ def test_report_api_create_status_download(
     outsider = APIClient()
     outsider.force_authenticate(make_team(CountryFactory(code="XPC"), "r")["coordinator"])
     assert outsider.get(job_url).status_code == 404
+
+
+def test_the_pdf_sets_all_six_un_languages_in_the_portals_own_fonts(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """Latin, Cyrillic, Arabic and Chinese text render with the shipped fonts, all embedded."""
+    from assessments.models import Answer
+
+    a, user = world["a"], world["team"]["coordinator"]
+    text = (
+        "Trafficking · Торговля людьми · الاتجار بالبشر · 贩运人口 · Trata de personas · Traite des personnes"
+    )
+    answer = Answer.objects.get(assessment=a, item__code="1.1.FI1")
+    assessment_services.save_answer(
+        answer_id=answer.pk, by=user, base_version=answer.version, changes={"narrative": text}
+    )
+    Assessment.objects.filter(pk=a.pk).update(state="in_review")
+    finding = assessment_services.add_finding(
+        assessment=a, by=make_reviewer(), requirement=a.framework.requirements.get(code="1.1"), text=text
+    )
+    assert finding.pk
+    rendered = render_report(a)
+    assert rendered.refused == []
+    out = pdftotext(rendered.pdf, tmp_path)
+    for word in ("Торговля", "贩运人口", "Trata"):
+        assert word in out, word
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    names = fonts.lower()
+    assert "portal-sans" in names
+    assert "portal-arabic" in names
+    assert "portal-cjk" in names
+    assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())
