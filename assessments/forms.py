@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from framework.models import Framework
+from framework.models import Framework, Item
 
 from .models import Assessment, Country, Membership, NationalMeasure, TechnicalAssistanceNeed
 
@@ -73,9 +73,7 @@ class TechnicalAssistanceNeedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if requirement is not None:
             field: Any = self.fields["item"]
-            field.queryset = requirement.items.filter(
-                kind__in=("framework_indicator", "implementation_measure")
-            )
+            field.queryset = requirement.items.filter(kind__in=Item.ASSESSED_KINDS)
             field.label_from_instance = lambda i: f"{i.code} {i.text[:80]}"
 
 

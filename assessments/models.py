@@ -1,7 +1,8 @@
 """Country teams and their self-assessments against the Framework for Action.
 
-Visibility is by country: every queryset a view or API uses goes through ``visible_to(user)``,
-so another country's assessment, answer, data or file is a 404 exactly like a missing one.
+Visibility is by country: every view and API fetch starts from an assessment the user may see
+(``Assessment.objects.visible_to`` or ``access.visible_assessment``) and reaches answers, data and
+files through it, so another country's anything is a 404 exactly like a missing one.
 Answers, operational data and breakdowns carry a version for optimistic concurrency; every
 change to them (and to evidence links and assessment state) is kept by django-simple-history.
 Aggregate figures only: nothing here describes an individual victim.
@@ -210,11 +211,6 @@ class Assessment(models.Model):
         return self.state in self.EDITABLE_STATES
 
 
-class AnswerQuerySet(models.QuerySet["Answer"]):
-    def visible_to(self, user: Any) -> AnswerQuerySet:
-        return self.filter(assessment__in=Assessment.objects.visible_to(user))
-
-
 class AnswerStatus(models.TextChoices):
     NOT_ASSESSED = "not_assessed", _("Not yet assessed")
     MET = "met", _("Met")
@@ -281,7 +277,6 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = AnswerQuerySet.as_manager()
     # Evidence links have their own history (AnswerEvidence), so an answer's save writes one row.
     history = HistoricalRecords()
 
@@ -342,11 +337,6 @@ class AnswerEvidence(models.Model):
         return f"{self.answer_id} cites {self.evidence_id}"
 
 
-class OperationalDataQuerySet(models.QuerySet["OperationalData"]):
-    def visible_to(self, user: Any) -> OperationalDataQuerySet:
-        return self.filter(assessment__in=Assessment.objects.visible_to(user))
-
-
 class OperationalData(models.Model):
     """A value of one operational indicator for one period (year). Aggregate figures only."""
 
@@ -372,7 +362,6 @@ class OperationalData(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = OperationalDataQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -433,11 +422,6 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}"
 
 
-class EvidenceQuerySet(models.QuerySet["Evidence"]):
-    def visible_to(self, user: Any) -> EvidenceQuerySet:
-        return self.filter(assessment__in=Assessment.objects.visible_to(user))
-
-
 class Evidence(models.Model):
     """A file or link in an assessment's evidence library, citable from any number of answers."""
 
@@ -458,7 +442,6 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -579,11 +562,6 @@ class Transition(models.Model):
         return f"{self.from_state} → {self.to_state}"
 
 
-class FindingQuerySet(models.QuerySet["Finding"]):
-    def visible_to(self, user: Any) -> FindingQuerySet:
-        return self.filter(assessment__in=Assessment.objects.visible_to(user))
-
-
 class Finding(models.Model):
     """A reviewer's finding on a requirement or one of its items. The reviewer's own rating sits
     beside the country's answer, never over it."""
@@ -605,7 +583,6 @@ class Finding(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
-    objects = FindingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
