@@ -243,6 +243,20 @@ MEASURE_STATUSES = (
 )
 # The Framework is guidance, not a rigid instruction: departing from it needs a reason.
 NEEDS_JUSTIFICATION = (AnswerStatus.NOT_APPLICABLE, AnswerStatus.ALTERNATIVE)
+# What each status counts for in a share (gap analysis, secretariat matrix). Statuses absent here
+# (not applicable, not yet assessed) are left out of both sides of the share.
+INDICATOR_CREDIT: dict[str, float] = {
+    AnswerStatus.MET: 1.0,
+    AnswerStatus.PARTIALLY_MET: 0.5,
+    AnswerStatus.NOT_MET: 0.0,
+}
+MEASURE_CREDIT: dict[str, float] = {
+    AnswerStatus.IN_PLACE: 1.0,
+    AnswerStatus.ALTERNATIVE: 1.0,
+    AnswerStatus.PARTIALLY_IN_PLACE: 0.5,
+    AnswerStatus.PLANNED: 0.0,
+    AnswerStatus.NOT_IN_PLACE: 0.0,
+}
 
 
 class Answer(models.Model):

@@ -26,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from .models import Answer, AnswerStatus, Assessment, Finding, Transition
+from .models import INDICATOR_CREDIT, MEASURE_CREDIT, Answer, AnswerStatus, Assessment, Finding, Transition
 
 REVIEWED_STATES = (
     Assessment.State.SUBMITTED,
@@ -34,20 +34,6 @@ REVIEWED_STATES = (
     Assessment.State.RETURNED,
     Assessment.State.ACCEPTED,
 )
-
-# Credit per status. Not applicable and not yet assessed are left out of both sides of the share.
-INDICATOR_CREDIT: dict[str, float] = {
-    AnswerStatus.MET: 1.0,
-    AnswerStatus.PARTIALLY_MET: 0.5,
-    AnswerStatus.NOT_MET: 0.0,
-}
-MEASURE_CREDIT: dict[str, float] = {
-    AnswerStatus.IN_PLACE: 1.0,
-    AnswerStatus.ALTERNATIVE: 1.0,
-    AnswerStatus.PARTIALLY_IN_PLACE: 0.5,
-    AnswerStatus.PLANNED: 0.0,
-    AnswerStatus.NOT_IN_PLACE: 0.0,
-}
 
 
 def _count(qs: QuerySet[Any]) -> Subquery:

@@ -29,14 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-INDICATOR_SCORES = {"met": 1.0, "partially_met": 0.5, "not_met": 0.0}
-MEASURE_SCORES = {
-    "in_place": 1.0,
-    "alternative": 1.0,
-    "partially_in_place": 0.5,
-    "planned": 0.0,
-    "not_in_place": 0.0,
-}
+from assessments.models import INDICATOR_CREDIT, MEASURE_CREDIT
+
 NOT_APPLICABLE = "not_applicable"
 NOT_ASSESSED = "not_assessed"
 FI, IM, OI = "framework_indicator", "implementation_measure", "operational_indicator"
@@ -106,7 +100,7 @@ class Scores:
 
 def score(item: ItemInput) -> float | None:
     """The item's score, or None when it does not count (not applicable, not assessed)."""
-    table = INDICATOR_SCORES if item.kind == FI else MEASURE_SCORES
+    table = INDICATOR_CREDIT if item.kind == FI else MEASURE_CREDIT  # shared with the secretariat's matrix
     return table.get(item.status)
 
 
