@@ -953,17 +953,7 @@ def secretariat_data(request: Request) -> Response:
         from rest_framework.exceptions import PermissionDenied
 
         raise PermissionDenied("Only UNODC reviewers may do this.")
-    cycle = request.query_params.get("cycle", "")
-    rows = list(
-        sec.current_assessments(
-            region=request.query_params.get("region", ""),
-            state=request.query_params.get("state", "")
-            if request.query_params.get("state") in sec.REVIEWED_STATES
-            else "",
-            cycle=int(cycle) if cycle.isdigit() else None,
-        )
-    )
-    matrix = sec.pillar_matrix(rows)
+    rows, matrix = sec.filtered(request.query_params)
     for row in rows:
         row.pillars = {str(k): v for k, v in matrix.get(row.pk, {}).items()}  # type: ignore[attr-defined]
     return Response(SecretariatRowSerializer(rows, many=True).data)
@@ -984,12 +974,6 @@ class ReportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> Any:
-        from django.http import FileResponse, Http404
+        from reports.views import pdf_download
 
-        job = self.get_object()
-        if job.state != "done" or not job.file:
-            raise Http404("The report is not ready.")
-        name = f"tip-gap-analysis-{job.assessment.country.code}-{job.assessment.cycle}.pdf"
-        return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-        )
+        return pdf_download(self.get_object())

@@ -6,6 +6,7 @@ country's own business until it submits them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import (
@@ -116,3 +117,20 @@ def pillar_matrix(assessments: list[Assessment]) -> dict[int, dict[int, dict[str
             "measures": row["im_credit"] / row["im_counted"] if row["im_counted"] else None,
         }
     return matrix
+
+
+def filtered(
+    params: Mapping[str, str],
+) -> tuple[list[Assessment], dict[int, dict[int, dict[str, float | None]]]]:
+    """The rows and matrix for the filters in ``params`` (region, state, cycle); bad values are ignored."""
+    from .models import Region
+
+    region, state, cycle = params.get("region", ""), params.get("state", ""), params.get("cycle", "")
+    rows = list(
+        current_assessments(
+            region=region if region in Region.values else "",
+            state=state if state in REVIEWED_STATES else "",
+            cycle=int(cycle) if cycle.isdigit() else None,
+        )
+    )
+    return rows, pillar_matrix(rows)

@@ -1012,22 +1012,13 @@ def _secretariat_data(request: HttpRequest) -> dict[str, Any]:
     from .models import Region
 
     access.require_reviewer(request.user)
-    region = request.GET.get("region", "")
-    state = request.GET.get("state", "")
-    cycle_raw = request.GET.get("cycle", "")
-    rows = list(
-        sec.current_assessments(
-            region=region if region in Region.values else "",
-            state=state if state in sec.REVIEWED_STATES else "",
-            cycle=int(cycle_raw) if cycle_raw.isdigit() else None,
-        )
-    )
+    rows, matrix = sec.filtered(request.GET)
     framework = Framework.objects.current()
     return {
         "rows": rows,
-        "matrix": sec.pillar_matrix(rows),
+        "matrix": matrix,
         "pillars": list(Pillar.objects.filter(framework=framework).order_by("number")) if framework else [],
-        "filters": {"region": region, "state": state, "cycle": cycle_raw},
+        "filters": {key: request.GET.get(key, "") for key in ("region", "state", "cycle")},
         "regions": Region.choices,
         "states": [(st, Assessment.State(st).label) for st in sec.REVIEWED_STATES],
     }

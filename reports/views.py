@@ -81,10 +81,14 @@ def job_status(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
 
 @login_required
 def job_download(request: HttpRequest, pk: int, job_pk: int) -> HttpResponseBase:
-    assessment, job = _job(request, pk, job_pk)
+    return pdf_download(_job(request, pk, job_pk)[1])
+
+
+def pdf_download(job: ReportJob) -> HttpResponseBase:
+    """The finished PDF as an attachment (pages and API); 404 while it is not ready."""
     if job.state != ReportJob.State.DONE or not job.file:
         raise Http404("The report is not ready.")
-    name = f"tip-gap-analysis-{assessment.country.code}-{assessment.cycle}.pdf"
+    name = f"tip-gap-analysis-{job.assessment.country.code}-{job.assessment.cycle}.pdf"
     response = FileResponse(
         job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )
