@@ -269,8 +269,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-report-jobs": {"task": "reports.tasks.sweep_reports", "schedule": 60.0},
 }
 
-# E-mail goes to the console unless an SMTP server is configured.
-_mail_backend = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console in the embedded run and when DEBUG is on; SMTP (EMAIL_HOST) in
+# any other run, so a production configuration never drops mail silently (check --deploy agrees).
+_mail_backend = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if EMBEDDED or DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 _mail_options: dict[str, object] = {}
 if _mail_backend.endswith("smtp.EmailBackend"):
     _mail_options = {

@@ -1,7 +1,7 @@
 """The gap-analysis PDF: a Django template rendered by WeasyPrint.
 
 The renderer fetches nothing but the portal's own static files (fonts, styles), named with
-the ``portal-static:`` scheme: no network, no ``file:``, no uploaded media. Every piece of user
+the ``portalstatic:`` scheme: no network, no ``file:``, no uploaded media. Every piece of user
 text reaches the HTML through Django's autoescaping, so it is text, never markup.
 """
 
@@ -20,7 +20,9 @@ from django.utils.safestring import mark_safe
 from . import charts
 from .gap import gap_analysis
 
-SCHEME = "portal-static:"
+# A scheme of letters only: collectstatic's manifest storage leaves such absolute URLs in the
+# stylesheet alone (a hyphen in the scheme made it try to hash "portal-static:fonts/..." and fail).
+SCHEME = "portalstatic:"
 
 
 class RefusedFetch(ValueError):
