@@ -548,9 +548,17 @@ def _looks_like_plain_text(head: bytes) -> bool:
             text = head.decode("utf-16")
         except UnicodeDecodeError:
             return False
-    lowered = text.lstrip().lower()[:200]
-    # HTML or SVG renamed .txt would be served as text, but refuse it: it is not what it claims to be.
-    return not lowered.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script"))
+    # HTML, SVG or XML renamed .txt would be served as text, but refuse it: it is not what it claims
+    # to be. Look through the whole head, not only its first bytes: a byte-order mark, a comment or a
+    # line of prose before the markup must not hide it.
+    return _MARKUP.search(text) is None
+
+
+_MARKUP = re.compile(
+    r"<\s*(?:!doctype|\?xml|html|head|body|script|iframe|frame|frameset|svg|math|object|embed|"
+    r"style|meta|link|base|form|img|video|audio|template)(?=[\s/>])",
+    re.IGNORECASE,
+)
 
 
 @transaction.atomic

@@ -378,6 +378,11 @@ def docx_bytes() -> bytes:
         ),
         ("figures.csv", b"year,victims\n2024,12\n", "text/csv"),
         ("note.txt", "Résumé des mesures".encode(), "text/plain"),
+        (
+            "compare.txt",
+            b"\xef\xbb\xbfIf a < b and b > c, then <no markup> here; see <https://example.org>",
+            "text/plain",
+        ),
         ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png"),
     ],
 )
@@ -406,6 +411,11 @@ def test_accepted_files_are_stored_privately_with_type_and_hash(
         ("law.pdf", b"<html><script>alert(1)</script></html>"),
         ("plan.docx", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200),
         ("notes.txt", b"<!DOCTYPE html><html><body>hi</body></html>"),
+        ("bom.txt", "\ufeff<html><script>alert(1)</script></html>".encode()),
+        ("comment.txt", b"<!-- a note -->\n<html><body onload=alert(1)>hi</body></html>"),
+        ("prose.txt", b"Minutes of the meeting\n" * 20 + b"<SCRIPT src=//x></SCRIPT>"),
+        ("svg.csv", b"year,victims\n<svg/onload=alert(1)>\n"),
+        ("utf16.txt", "<html><body>hi</body></html>".encode("utf-16")),
         ("data.csv", b"\x7fELF\x02\x01\x01" + b"\x00" * 100),
         ("archive.pdf", b"PK\x03\x04" + b"\x00" * 100),
         ("empty.pdf", b""),
