@@ -21,7 +21,7 @@ How scores are computed
 * A *data gap* is an operational indicator of the assessment with no value at all, whose
   latest value is older than two years before the cycle, or which is a count without a
   breakdown.
-* *Change since the previous cycle* compares each item with the country's latest accepted
+* Change since the previous cycle compares each item with the country's latest accepted
   assessment of an earlier cycle on the same Framework edition; without one there is no comparison.
 """
 
