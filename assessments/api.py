@@ -92,12 +92,23 @@ def django_errors(exc: DjangoValidationError) -> ValidationError:
 # --- serializers ---------------------------------------------------------------------------------
 
 
+class PrefillSourceField(serializers.PrimaryKeyRelatedField):
+    """An assessment of one of the user's own countries; any other id, existing or not, is refused
+    with the same message as a missing one."""
+
+    default_error_messages = {"does_not_exist": services.PREFILL_REFUSED}
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        request = self.context.get("request")
+        if request is None:
+            return Assessment.objects.none()
+        return Assessment.objects.filter(country__in=Country.objects.of_user(request.user))
+
+
 class AssessmentSerializer(serializers.ModelSerializer):
     country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
     framework = serializers.SlugRelatedField(slug_field="code", queryset=Framework.objects.all())
-    prefill_from = serializers.PrimaryKeyRelatedField(
-        source="previous", queryset=Assessment.objects.all(), required=False, allow_null=True
-    )
+    prefill_from = PrefillSourceField(source="previous", required=False, allow_null=True)
     item_count = serializers.IntegerField(read_only=True)
     answered_count = serializers.IntegerField(read_only=True)
 
@@ -116,6 +127,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["state", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        previous = attrs.get("previous")
+        if previous is not None and previous.country_id != attrs["country"].pk:
+            raise ValidationError({"prefill_from": [services.PREFILL_REFUSED]})
+        return attrs
 
 
 class LegalReferenceSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from framework.models import Framework, Item
 
 from .models import Assessment, Country, Membership, NationalMeasure, TechnicalAssistanceNeed
+from .services import PREFILL_REFUSED
 
 
 class AssessmentCreateForm(forms.Form):
@@ -19,6 +20,7 @@ class AssessmentCreateForm(forms.Form):
     prefill_from = forms.ModelChoiceField(
         queryset=Assessment.objects.none(),
         required=False,
+        error_messages={"invalid_choice": PREFILL_REFUSED},
         label=_("Start from a previous assessment"),
         help_text=_(
             "Its answers are copied and marked “carried over” until someone confirms or changes them."
@@ -38,6 +40,13 @@ class AssessmentCreateForm(forms.Form):
             self.fields["framework"].initial = current.pk
         if countries.count() == 1:
             self.fields["country"].initial = countries.first()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        country, source = cleaned.get("country"), cleaned.get("prefill_from")
+        if country is not None and source is not None and source.country_id != country.pk:
+            self.add_error("prefill_from", PREFILL_REFUSED)
+        return cleaned
 
 
 class EvidenceFileForm(forms.Form):

@@ -148,6 +148,21 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
             return self.filter(own | ~Q(state=Assessment.State.DRAFT))
         return self.filter(own)
 
+    def baseline_of(self, assessment: Assessment) -> AssessmentQuerySet:
+        """What ``assessment`` is compared with ("change since the previous cycle"): at most one row.
+
+        The same country's latest *accepted* assessment of an earlier cycle on the same framework
+        edition (item codes are only comparable within one edition); none, no comparison. This is
+        the only definition of the baseline. It is never ``previous`` as such: that is where the
+        team prefilled from, possibly its own draft, whose live statuses nobody else may read.
+        """
+        return self.filter(
+            country_id=assessment.country_id,
+            framework_id=assessment.framework_id,
+            state=Assessment.State.ACCEPTED,
+            cycle__lt=assessment.cycle,
+        ).order_by("-cycle")[:1]
+
     def with_progress(self) -> AssessmentQuerySet:
         """Each assessment with its number of assessed items and items answered."""
         return self.annotate(
@@ -172,6 +187,8 @@ class Assessment(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
     cycle = models.PositiveSmallIntegerField(_("cycle (year)"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    # Where the answers were copied from when the assessment was created (any state: the team's
+    # own data). Not the baseline of comparisons: see ``AssessmentQuerySet.baseline_of``.
     previous = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -24,6 +24,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from framework.models import DisaggregationCategory, Framework, Item
@@ -72,6 +73,10 @@ def _require_editable(assessment: Assessment) -> None:
 
 # --- assessments --------------------------------------------------------------------------------
 
+# One answer for a prefill source that is missing, hidden from the user or another country's, in
+# the service, the page's form and the API alike, so it never tells whether an id exists.
+PREFILL_REFUSED = gettext_lazy("Choose one of this country's assessments to start from.")
+
 
 @transaction.atomic
 def create_assessment(
@@ -81,9 +86,7 @@ def create_assessment(
     if not 2000 <= cycle <= 2100:
         raise ValidationError({"cycle": _("Give the cycle as a year between 2000 and 2100.")})
     if prefill_from is not None and prefill_from.country_id != country.pk:
-        raise ValidationError(
-            {"prefill_from": _("An assessment can only be prefilled from the same country's.")}
-        )
+        raise ValidationError({"prefill_from": PREFILL_REFUSED})
     if Assessment.objects.filter(country=country, cycle=cycle, framework=framework).exists():
         raise ValidationError(
             {

@@ -179,17 +179,13 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("pillar__number", "position")
     )
     answers = Answer.objects.filter(assessment=assessment).select_related("item__requirement")
+    baseline = Assessment.objects.baseline_of(assessment).first()
     listing: Any = None
     if show == "mine":
         listing = answers.filter(assignee_id=request.user.pk)
-    elif show == "changed" and assessment.previous_id:
-        previous = {
-            code: status
-            for code, status in Answer.objects.filter(assessment_id=assessment.previous_id).values_list(
-                "item__code", "status"
-            )
-        }
-        listing = [a for a in answers if previous.get(a.item.code, Answer.Status.NOT_ASSESSED) != a.status]
+    elif show == "changed" and baseline is not None:
+        before = dict(Answer.objects.filter(assessment=baseline).values_list("item__code", "status"))
+        listing = [a for a in answers if before.get(a.item.code, Answer.Status.NOT_ASSESSED) != a.status]
     elif show in FILTERS:
         listing = answers.filter(FILTERS[show])
     return render(
@@ -201,6 +197,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "requirements": requirements,
             "mine": answers.filter(assignee_id=request.user.pk)[:50],
             "show": show,
+            "baseline": baseline,
             "listing": listing,
             "can_write": access.can_write(request.user, assessment),
             "steps": available_steps(request.user, assessment),

@@ -21,6 +21,8 @@ How scores are computed
 * A *data gap* is an operational indicator of the assessment with no value at all, whose
   latest value is older than two years before the cycle, or which is a count without a
   breakdown.
+* Change since the previous cycle compares each item with the country's latest accepted
+  assessment of an earlier cycle on the same Framework edition; without one there is no comparison.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class Inputs:
     data: dict[str, dict[str, Any]] = field(default_factory=dict)  # OI code -> {latest, broken_down}
     resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # requirement -> citations
     agencies: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # pillar -> agencies
-    previous: dict[str, str] | None = None  # item code -> status in the previous cycle
+    previous: dict[str, str] | None = None  # item code -> status in the baseline (latest accepted cycle)
     ta_needs: list[dict[str, Any]] = field(default_factory=list)
     national_measures: list[dict[str, Any]] = field(default_factory=list)
 
@@ -214,7 +216,8 @@ def data_gaps(inputs: Inputs) -> list[dict[str, Any]]:
 
 
 def changes(inputs: Inputs) -> list[dict[str, Any]] | None:
-    """Item by item against the previous cycle: improved, regressed or new; None without one."""
+    """Item by item against the baseline (the latest accepted earlier cycle): improved, regressed
+    or new; None without one."""
     if inputs.previous is None:
         return None
     out = []
@@ -257,7 +260,13 @@ def load(assessment: Any) -> Inputs:
     """Read what ``analyse`` needs for ``assessment`` in a fixed number of queries."""
     from django.db.models import Count, Max
 
-    from assessments.models import Answer, NationalMeasure, OperationalData, TechnicalAssistanceNeed
+    from assessments.models import (
+        Answer,
+        Assessment,
+        NationalMeasure,
+        OperationalData,
+        TechnicalAssistanceNeed,
+    )
     from framework.models import Agency, Item, Pillar, Requirement, ResourceCitation
 
     fw = assessment.framework_id
@@ -313,11 +322,16 @@ def load(assessment: Any) -> Inputs:
     for agency in Agency.objects.all():
         for number in agency.pillars:
             agencies[number].append({"code": agency.code, "name": agency.name})
-    previous = None
-    if assessment.previous_id:
-        previous = dict(
-            Answer.objects.filter(assessment_id=assessment.previous_id).values_list("item__code", "status")
+    # The baseline, never the "prefilled from" draft. Every assessment has a row per assessed
+    # item, so no rows means no baseline (one query either way).
+    previous = (
+        dict(
+            Answer.objects.filter(assessment__in=Assessment.objects.baseline_of(assessment)).values_list(
+                "item__code", "status"
+            )
         )
+        or None
+    )
     ta_needs = [
         {
             "requirement": n.requirement.code,

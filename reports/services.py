@@ -63,6 +63,8 @@ def fingerprint(assessment: Assessment) -> str:
         parts += [agg["n"], agg["last"].isoformat() if agg["last"] else ""]
     parts.append(AnswerEvidence.objects.filter(answer__assessment=assessment).count())
     parts.append(Finding.objects.filter(assessment=assessment, status=Finding.Status.RESOLVED).count())
+    # An earlier cycle accepted later becomes the baseline the report compares with.
+    parts.append(Assessment.objects.baseline_of(assessment).values_list("pk", flat=True).first() or "")
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:40]
 
 
