@@ -96,7 +96,7 @@ def test_resetting_the_password_by_email_revokes_the_token(member: Any) -> None:
 
 
 def test_setting_the_password_in_the_admin_revokes_the_token(admin_client: Client) -> None:
-    user = UserFactory(username="admin-changed@example.org")
+    user: Any = UserFactory(username="admin-changed@example.org")
     token = Token.objects.create(user=user)
     response = admin_client.post(
         f"/admin/auth/user/{user.pk}/password/",
