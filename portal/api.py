@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -117,3 +119,13 @@ class StrictFields:
             ],
         )
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictAuthTokenSerializer(StrictFields, AuthTokenSerializer):
+    pass
+
+
+class ObtainToken(ObtainAuthToken):
+    """``POST /api/v1/auth/token/`` with the username and password (and nothing else) gives the token."""
+
+    serializer_class = StrictAuthTokenSerializer

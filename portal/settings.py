@@ -227,7 +227,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TIP Protocol self-assessment portal API",
-    "DESCRIPTION": "Read the Framework for Action catalogue; later, assessments and reports.",
+    "DESCRIPTION": (
+        "The Framework for Action catalogue (public), assessments, review and reports. "
+        "Authenticate with `Authorization: Token <key>` from `POST /api/v1/auth/token/`; a missing or "
+        "revoked token is 401. Lists take `limit` (1-500) and `offset`. A bad query parameter, or a "
+        "field a write does not accept (unknown, or read-only in the schema), is a 400 naming it."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -65,6 +65,13 @@ def test_a_session_still_works_and_its_writes_still_need_the_csrf_token(member: 
     assert "CSRF" in refused.json()["detail"]
 
 
+def test_the_token_endpoint_refuses_a_misspelt_field(member: Any) -> None:
+    body = {"username": member.username, "password": OLD_PASSWORD, "pasword": OLD_PASSWORD}
+    response = APIClient().post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"pasword"}
+    assert not Token.objects.filter(user=member).exists()
+
+
 def test_changing_the_password_on_its_page_revokes_the_token_and_keeps_the_session(member: Any) -> None:
     token = Token.objects.create(user=member)
     client = Client()
