@@ -11,6 +11,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from framework.models import DisaggregationCategory, Framework, Item, Requirement, TechnicalAssistanceArea
+from portal.api import StrictFields, query_filters, refuse_unknown_fields
 
 from . import access, services
 from .models import (
@@ -33,10 +36,12 @@ from .models import (
     FindingReply,
     NationalMeasure,
     OperationalData,
+    Region,
     TechnicalAssistanceNeed,
     Transition,
     is_reviewer,
 )
+from .secretariat import REVIEWED_STATES
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -105,7 +110,7 @@ class PrefillSourceField(serializers.PrimaryKeyRelatedField):
         return Assessment.objects.filter(country__in=Country.objects.of_user(request.user))
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(StrictFields, serializers.ModelSerializer):
     country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
     framework = serializers.SlugRelatedField(slug_field="code", queryset=Framework.objects.all())
     prefill_from = PrefillSourceField(source="previous", required=False, allow_null=True)
@@ -168,13 +173,26 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = ["kind", "carried_over", "version", "updated_at"]
 
 
-class AnswerWriteSerializer(serializers.Serializer):
+class AnswerWriteSerializer(StrictFields, serializers.Serializer):
+    also_read_only = ("item", "requirement", "kind", "carried_over", "version", "updated_at")
+
     status = serializers.CharField(required=False)
     narrative = serializers.CharField(required=False, allow_blank=True)
     justification = serializers.CharField(required=False, allow_blank=True)
     legal_references = serializers.ListField(child=serializers.DictField(), required=False)
     assignee = serializers.IntegerField(required=False, allow_null=True)
     evidence = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+    def validate_legal_references(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        known = set(LegalReferenceSerializer().fields)
+        for n, reference in enumerate(value, start=1):
+            unknown = sorted(set(reference) - known)
+            if unknown:
+                raise ValidationError(
+                    _("Reference %(n)s: these fields are not accepted: %(fields)s.")
+                    % {"n": n, "fields": ", ".join(unknown)}
+                )
+        return value
 
 
 class BreakdownSerializer(serializers.Serializer):
@@ -183,7 +201,7 @@ class BreakdownSerializer(serializers.Serializer):
     value = serializers.IntegerField(read_only=True)
 
 
-class OperationalDataSerializer(serializers.ModelSerializer):
+class OperationalDataSerializer(StrictFields, serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Item.objects.none())
     breakdowns = BreakdownSerializer(many=True, read_only=True)
 
@@ -209,7 +227,7 @@ class OperationalDataSerializer(serializers.ModelSerializer):
         read_only_fields = ["version", "updated_at"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(StrictFields, serializers.ModelSerializer):
     file = serializers.FileField(write_only=True, required=False)
     download = serializers.SerializerMethodField()
 
@@ -236,7 +254,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return obj.get_absolute_url() if obj.kind == Evidence.Kind.FILE else None
 
 
-class NationalMeasureSerializer(serializers.ModelSerializer):
+class NationalMeasureSerializer(StrictFields, serializers.ModelSerializer):
     requirement = serializers.SlugRelatedField(slug_field="code", queryset=Requirement.objects.none())
 
     class Meta:
@@ -255,7 +273,7 @@ class NationalMeasureSerializer(serializers.ModelSerializer):
         ]
 
 
-class TechnicalAssistanceNeedSerializer(serializers.ModelSerializer):
+class TechnicalAssistanceNeedSerializer(StrictFields, serializers.ModelSerializer):
     requirement = serializers.SlugRelatedField(slug_field="code", queryset=Requirement.objects.none())
     item = serializers.SlugRelatedField(
         slug_field="code", queryset=Item.objects.none(), required=False, allow_null=True
@@ -351,7 +369,7 @@ class ReportJobSerializer(serializers.Serializer):
         return f"/api/v1/report-jobs/{job.pk}/download/" if job.state == "done" else None
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(StrictFields, serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     confirm_open = serializers.BooleanField(required=False, default=False)
 
@@ -462,16 +480,32 @@ class AssessmentViewSet(
         return Response(TransitionSerializer(assessment.transitions.select_related("by"), many=True).data)
 
 
+class AnswerFilters(serializers.Serializer):
+    requirement = serializers.RegexField(
+        r"^[0-9]{1,3}\.[0-9]{1,3}$",
+        required=False,
+        allow_blank=True,
+        max_length=7,
+        help_text="requirement code, e.g. 1.4",
+        error_messages={"invalid": gettext_lazy("Give a requirement code such as 1.4.")},
+    )
+    status = serializers.ChoiceField(choices=Answer.Status.choices, required=False, allow_blank=True)
+    assigned_to_me = serializers.BooleanField(required=False)
+
+
+class DataFilters(serializers.Serializer):
+    indicator = serializers.RegexField(
+        r"^[0-9]{1,3}\.[0-9]{1,3}\.[A-Z]{1,2}[0-9]{1,3}$",
+        required=False,
+        allow_blank=True,
+        max_length=14,
+        help_text="operational indicator code, e.g. 1.4.OI2",
+        error_messages={"invalid": gettext_lazy("Give an indicator code such as 1.4.OI2.")},
+    )
+
+
 @extend_schema_view(
-    list=extend_schema(
-        summary="Answers of an assessment",
-        parameters=[
-            ASSESSMENT_PK,
-            OpenApiParameter("requirement", OpenApiTypes.STR),
-            OpenApiParameter("status", OpenApiTypes.STR),
-            OpenApiParameter("assigned_to_me", OpenApiTypes.BOOL),
-        ],
-    ),
+    list=extend_schema(summary="Answers of an assessment", parameters=[ASSESSMENT_PK, AnswerFilters]),
     retrieve=extend_schema(summary="One answer (its ETag is its version)", parameters=[ASSESSMENT_PK]),
 )
 class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -489,12 +523,12 @@ class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMix
             .select_related("item__requirement")
             .prefetch_related("evidence")
         )
-        params = self.request.query_params
-        if params.get("requirement"):
-            qs = qs.filter(item__requirement__code=params["requirement"])
-        if params.get("status") in Answer.Status.values:
-            qs = qs.filter(status=params["status"])
-        if params.get("assigned_to_me") in {"1", "true", "yes"}:
+        filters = query_filters(self.request, AnswerFilters)
+        if "requirement" in filters:
+            qs = qs.filter(item__requirement__code=filters["requirement"])
+        if "status" in filters:
+            qs = qs.filter(status=filters["status"])
+        if filters.get("assigned_to_me"):
             qs = qs.filter(assignee_id=self.request.user.pk)
         return qs
 
@@ -546,7 +580,7 @@ class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMix
 @extend_schema_view(
     list=extend_schema(
         summary="Operational data of an assessment",
-        parameters=[ASSESSMENT_PK, OpenApiParameter("indicator", OpenApiTypes.STR)],
+        parameters=[ASSESSMENT_PK, DataFilters],
     ),
     retrieve=extend_schema(summary="One value (its ETag is its version)", parameters=[ASSESSMENT_PK]),
     create=extend_schema(summary="Record a value for a year", parameters=[ASSESSMENT_PK]),
@@ -569,8 +603,9 @@ class OperationalDataViewSet(
             .select_related("indicator")
             .prefetch_related("breakdowns__category__dimension")
         )
-        if self.request.query_params.get("indicator"):
-            qs = qs.filter(indicator__code=self.request.query_params["indicator"])
+        filters = query_filters(self.request, DataFilters)
+        if "indicator" in filters:
+            qs = qs.filter(indicator__code=filters["indicator"])
         return qs
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
@@ -624,6 +659,12 @@ class OperationalDataViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object()
         self.writable_assessment()
+        # The indicator and year are the row's identity: a change of value only.
+        refuse_unknown_fields(
+            request.data,
+            writable=services.DATA_FIELDS,
+            read_only=set(OperationalDataSerializer.Meta.fields) - set(services.DATA_FIELDS),
+        )
         return self._save(request, indicator=row.indicator, period=row.period, base=if_match(request))
 
     @extend_schema(
@@ -797,7 +838,7 @@ class TechnicalAssistanceNeedViewSet(_RequirementScoped):
 # --- submission and review -----------------------------------------------------------------------
 
 
-class FindingReplySerializer(serializers.ModelSerializer):
+class FindingReplySerializer(StrictFields, serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
 
     class Meta:
@@ -809,7 +850,7 @@ class FindingReplySerializer(serializers.ModelSerializer):
         return obj.author.email or obj.author.username
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(StrictFields, serializers.ModelSerializer):
     requirement = serializers.SlugRelatedField(slug_field="code", queryset=Requirement.objects.none())
     item = serializers.SlugRelatedField(
         slug_field="code", queryset=Item.objects.none(), required=False, allow_null=True
@@ -908,6 +949,7 @@ class FindingViewSet(
 
             raise PermissionDenied("Only the country's team and UNODC reviewers reply to findings.")
         data: Any = request.data
+        refuse_unknown_fields(data, writable=["text"], read_only=FindingReplySerializer.Meta.read_only_fields)
         reply = services.reply_to_finding(finding=finding, by=request.user, text=str(data.get("text", "")))
         return Response(FindingReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
@@ -952,13 +994,17 @@ class SecretariatRowSerializer(serializers.Serializer):
     )
 
 
+class SecretariatFilters(serializers.Serializer):
+    region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
+    state = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in REVIEWED_STATES], required=False, allow_blank=True
+    )
+    cycle = serializers.IntegerField(required=False, min_value=1, max_value=9999, help_text="year")
+
+
 @extend_schema(
     summary="Secretariat dashboard data (reviewers): current reviewed assessments with their pillar matrix",
-    parameters=[
-        OpenApiParameter("region", OpenApiTypes.STR),
-        OpenApiParameter("state", OpenApiTypes.STR),
-        OpenApiParameter("cycle", OpenApiTypes.INT),
-    ],
+    parameters=[SecretariatFilters],
     responses=SecretariatRowSerializer(many=True),
 )
 @api_view(["GET"])
@@ -970,7 +1016,8 @@ def secretariat_data(request: Request) -> Response:
         from rest_framework.exceptions import PermissionDenied
 
         raise PermissionDenied("Only UNODC reviewers may do this.")
-    rows, matrix = sec.filtered(request.query_params)
+    filters = query_filters(request, SecretariatFilters)
+    rows, matrix = sec.filtered({name: str(value) for name, value in filters.items()})
     for row in rows:
         row.pillars = {str(k): v for k, v in matrix.get(row.pk, {}).items()}  # type: ignore[attr-defined]
     return Response(SecretariatRowSerializer(rows, many=True).data)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -13,6 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from portal.api import query_filters
 
 from .exporting import export_catalogue
 from .models import Framework, Item, Pillar, Requirement, ResourceCitation, ResourceDocument
@@ -133,6 +136,32 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["key", "section", "organisation", "title", "year", "url", "availability", "note"]
 
 
+REQUIREMENT_CODE = r"[0-9]{1,3}\.[0-9]{1,3}"
+
+
+class RequirementFilters(serializers.Serializer):
+    pillar = serializers.IntegerField(required=False, min_value=1, max_value=999, help_text="pillar number")
+
+
+class ItemFilters(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Item.Kind.choices, required=False, allow_blank=True)
+    requirement = serializers.RegexField(
+        rf"^{REQUIREMENT_CODE}$",
+        required=False,
+        allow_blank=True,
+        max_length=7,
+        help_text="requirement code, e.g. 1.4",
+        error_messages={"invalid": _("Give a requirement code such as 1.4.")},
+    )
+    pillar = serializers.IntegerField(required=False, min_value=1, max_value=999, help_text="pillar number")
+
+
+class DocumentFilters(serializers.Serializer):
+    section = serializers.ChoiceField(
+        choices=ResourceDocument.Section.choices, required=False, allow_blank=True
+    )
+
+
 class _InFramework:
     """Everything under /frameworks/<fw>/ belongs to that framework; an unknown one is a 404."""
 
@@ -184,7 +213,7 @@ class PillarViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Protocol requirements",
-        parameters=[FW_PARAM, OpenApiParameter("pillar", OpenApiTypes.INT, description="pillar number")],
+        parameters=[FW_PARAM, RequirementFilters],
     ),
     retrieve=extend_schema(summary="A requirement with its six columns", parameters=[FW_PARAM]),
 )
@@ -200,21 +229,16 @@ class RequirementViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return self.scoped(Requirement.objects.with_detail())
         qs = self.scoped(Requirement.objects.select_related("pillar"))
-        pillar = self.request.query_params.get("pillar")
-        if pillar and pillar.isdigit():
-            qs = qs.filter(pillar__number=int(pillar))
+        filters = query_filters(self.request, RequirementFilters)
+        if "pillar" in filters:
+            qs = qs.filter(pillar__number=filters["pillar"])
         return qs.order_by("pillar__number", "position")
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Catalogue items (objectives, indicators, measures)",
-        parameters=[
-            FW_PARAM,
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=Item.Kind.values),
-            OpenApiParameter("requirement", OpenApiTypes.STR, description="requirement code, e.g. 1.4"),
-            OpenApiParameter("pillar", OpenApiTypes.INT),
-        ],
+        parameters=[FW_PARAM, ItemFilters],
     ),
     retrieve=extend_schema(summary="An item", parameters=[FW_PARAM]),
 )
@@ -226,23 +250,20 @@ class ItemViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Item]:
         qs = self.scoped(Item.objects.select_related("requirement", "pillar"))
-        params = self.request.query_params
-        if params.get("kind") in Item.Kind.values:
-            qs = qs.filter(kind=params["kind"])
-        if params.get("requirement"):
-            qs = qs.filter(requirement__code=params["requirement"])
-        if params.get("pillar", "").isdigit():
-            qs = qs.filter(pillar__number=int(params["pillar"]))
+        filters = query_filters(self.request, ItemFilters)
+        if "kind" in filters:
+            qs = qs.filter(kind=filters["kind"])
+        if "requirement" in filters:
+            qs = qs.filter(requirement__code=filters["requirement"])
+        if "pillar" in filters:
+            qs = qs.filter(pillar__number=filters["pillar"])
         return qs.order_by("pillar__number", "requirement__position", "kind_order", "position")
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Annex documents (resources and legal instruments)",
-        parameters=[
-            FW_PARAM,
-            OpenApiParameter("section", OpenApiTypes.STR, enum=ResourceDocument.Section.values),
-        ],
+        parameters=[FW_PARAM, DocumentFilters],
     ),
     retrieve=extend_schema(summary="An annex document", parameters=[FW_PARAM]),
 )
@@ -253,6 +274,7 @@ class DocumentViewSet(_InFramework, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[ResourceDocument]:
         qs = self.scoped(ResourceDocument.objects.all())
-        if self.request.query_params.get("section") in ResourceDocument.Section.values:
-            qs = qs.filter(section=self.request.query_params["section"])
+        filters = query_filters(self.request, DocumentFilters)
+        if "section" in filters:
+            qs = qs.filter(section=filters["section"])
         return qs.order_by("position")

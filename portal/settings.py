@@ -138,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Refuses nothing: called after every password change, it revokes the user's API tokens.
+    {"NAME": "portal.passwords.RevokeApiTokensOnChange"},
 ]
 
 # The six official languages of the United Nations; Arabic is written right to left.
@@ -210,13 +212,15 @@ if HTTPS:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers a missing or made-up credential with 401 and the first class's
+    # WWW-Authenticate challenge (the session has none, which gave 403). Pages' sessions still work.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_VERSIONING_CLASS": None,
     # The services raise Django's ValidationError; the API answers it as 400 (409 for state rules).
@@ -224,7 +228,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TIP Protocol self-assessment portal API",
-    "DESCRIPTION": "Read the Framework for Action catalogue; later, assessments and reports.",
+    "DESCRIPTION": (
+        "The Framework for Action catalogue (public), assessments, review and reports. "
+        "Authenticate with `Authorization: Token <key>` from `POST /api/v1/auth/token/`; a missing or "
+        "revoked token is 401. Lists take `limit` (1-500) and `offset`. A bad query parameter, or a "
+        "field a write does not accept (unknown, or read-only in the schema), is a 400 naming it."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

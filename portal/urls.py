@@ -3,11 +3,11 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from assessments import api as assessments_api
 from framework import api as framework_api
+from portal.api import ObtainToken
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -35,7 +35,7 @@ router.register(f"{A}/findings", assessments_api.FindingViewSet, basename="findi
 router.register("report-jobs", assessments_api.ReportJobViewSet, basename="report-job")
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", ObtainToken.as_view(), name="token"),
     path("secretariat/", assessments_api.secretariat_data, name="secretariat"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),

@@ -51,9 +51,11 @@ def test_token_authentication(setup: dict[str, Any]) -> None:
     assert ids == [setup["a"].pk]
 
 
-def test_anonymous_is_refused(setup: dict[str, Any]) -> None:
-    assert APIClient().get("/api/v1/assessments/").status_code in {401, 403}
-    assert APIClient().get(f"/api/v1/assessments/{setup['a'].pk}/answers/").status_code in {401, 403}
+def test_anonymous_is_refused_with_a_challenge(setup: dict[str, Any]) -> None:
+    for url in ("/api/v1/assessments/", f"/api/v1/assessments/{setup['a'].pk}/answers/"):
+        response = APIClient().get(url)
+        assert response.status_code == 401, url
+        assert response["WWW-Authenticate"] == "Token"
 
 
 def test_lists_show_only_the_users_countries(setup: dict[str, Any]) -> None:
@@ -325,6 +327,153 @@ def test_list_query_counts_do_not_grow(setup: dict[str, Any], path: str) -> None
     for year in (2027, 2028, 2029):
         services.create_assessment(country=country, cycle=year, framework=fw, by=team["coordinator"])
     assert count(big, team["coordinator"]) == small
+
+
+def test_unknown_and_read_only_fields_of_an_answer_write_are_refused_by_name(setup: dict[str, Any]) -> None:
+    client = api(setup["team"]["contributor"])
+    url = f"/api/v1/assessments/{setup['a'].pk}/answers/1.1.IM1/"
+    body = {
+        "narrative": "Meant to be saved with the rest",
+        "version": 7,
+        "updated_by": setup["team"]["coordinator"].pk,
+        "assessment": setup["b"].pk,
+        "item": "1.1.IM2",
+        "narative": "misspelt",
+    }
+    response = client.patch(url, body, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400
+    errors = response.json()
+    assert set(errors) == {"version", "updated_by", "assessment", "item", "narative"}
+    assert "read-only" in errors["version"][0] and "read-only" in errors["item"][0]
+    assert "not accepted" in errors["narative"][0]
+    answer = Answer.objects.get(assessment=setup["a"], item__code="1.1.IM1")
+    assert (answer.version, answer.narrative) == (1, "")
+
+
+def test_a_misspelt_field_of_a_legal_reference_is_refused(setup: dict[str, Any]) -> None:
+    url = f"/api/v1/assessments/{setup['a'].pk}/answers/1.1.IM1/"
+    body = {"legal_references": [{"instrument": "Penal Code", "artcle": "201"}]}
+    response = api(setup["team"]["contributor"]).patch(url, body, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400
+    assert "artcle" in str(response.json()["legal_references"])
+
+
+def test_unknown_fields_of_operational_data_are_refused_and_its_identity_is_read_only(
+    setup: dict[str, Any],
+) -> None:
+    client = api(setup["team"]["contributor"])
+    base = f"/api/v1/assessments/{setup['a'].pk}/data/"
+    typo = client.post(base, {"indicator": "1.1.OI1", "period": 2025, "value_cuont": 100}, format="json")
+    assert typo.status_code == 400
+    assert set(typo.json()) == {"value_cuont"}
+    assert not client.get(base).json()["results"]
+    row = client.post(base, {"indicator": "1.1.OI1", "period": 2025, "value_count": 100}, format="json")
+    url = f"{base}{row.json()['id']}/"
+    for body, field in [
+        ({"value_count": 5, "period": 2024}, "period"),
+        ({"value_count": 5, "version": 9}, "version"),
+        ({"value_count": 5, "assessment": 1}, "assessment"),
+    ]:
+        response = client.patch(url, body, format="json", HTTP_IF_MATCH='"1"')
+        assert response.status_code == 400, body
+        assert set(response.json()) == {field}
+    assert client.get(url).json()["value_count"] == 100
+
+
+def test_unknown_fields_of_evidence_measures_and_ta_needs_are_refused(setup: dict[str, Any]) -> None:
+    from framework.models import TechnicalAssistanceArea
+
+    TechnicalAssistanceArea.objects.create(code="legislative", name="Legislative assistance", position=1)
+    client = api(setup["team"]["coordinator"])
+    base = f"/api/v1/assessments/{setup['a'].pk}"
+    link = {"url": "https://laws.example/pc", "title": "Online code"}
+    for body, field in [({**link, "kind": "file"}, "kind"), ({**link, "titel": "x"}, "titel")]:
+        response = client.post(f"{base}/evidence/", body, format="json")
+        assert response.status_code == 400 and set(response.json()) == {field}, body
+    pdf = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    pdf.name = "law.pdf"
+    upload = client.post(f"{base}/evidence/", {"file": pdf, "sha256": "0" * 64}, format="multipart")
+    assert upload.status_code == 400 and set(upload.json()) == {"sha256"}
+    assert not client.get(f"{base}/evidence/").json()["results"]
+    measure = {"requirement": "1.1", "title": "Hotline"}
+    response = client.post(f"{base}/national-measures/", {**measure, "assessment": 99}, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"assessment"}
+    created = client.post(f"{base}/national-measures/", measure, format="json")
+    response = client.patch(
+        f"{base}/national-measures/{created.json()['id']}/", {"titel": "Helpline"}, format="json"
+    )
+    assert response.status_code == 400 and set(response.json()) == {"titel"}
+    need = {"requirement": "1.1", "area": "legislative", "priority": "high", "description": "Drafting"}
+    response = client.post(f"{base}/ta-needs/", {**need, "updated_at": "2020-01-01"}, format="json")
+    assert response.status_code == 400 and "read-only" in response.json()["updated_at"][0]
+
+
+def test_a_form_encoded_write_may_carry_the_csrf_token(setup: dict[str, Any]) -> None:
+    client = api(setup["team"]["coordinator"])
+    body = {"url": "https://laws.example/pc", "title": "Online code", "csrfmiddlewaretoken": "x"}
+    response = client.post(f"/api/v1/assessments/{setup['a'].pk}/evidence/", body)
+    assert response.status_code == 201, response.json()
+
+
+def test_starting_an_assessment_refuses_a_state_in_the_body(setup: dict[str, Any]) -> None:
+    body = {"country": "XAA", "cycle": 2028, "framework": setup["fw"].code, "state": "accepted"}
+    response = api(setup["team"]["coordinator"]).post("/api/v1/assessments/", body, format="json")
+    assert response.status_code == 400
+    assert "read-only" in response.json()["state"][0]
+    assert not Assessment.objects.filter(cycle=2028).exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=1019918976921310068736",
+        "limit=abc",
+        "limit=-1",
+        "limit=0",
+        "limit=501",
+        "offset=-5",
+        "offset=%C2%B2",
+        "offset=1019918976921310068736",
+        "requirement=%00",
+        "requirement=1.1%00",
+        "status=nonsense",
+        "assigned_to_me=perhaps",
+    ],
+)
+def test_a_bad_list_parameter_is_a_400_naming_it(setup: dict[str, Any], query: str) -> None:
+    url = f"/api/v1/assessments/{setup['a'].pk}/answers/?{query}"
+    response = api(setup["team"]["observer"]).get(url)
+    assert response.status_code == 400, response.content[:300]
+    assert set(response.json()) == {query.split("=")[0]}
+
+
+def test_pages_go_up_to_the_maximum_size_and_a_far_offset_is_an_empty_page(setup: dict[str, Any]) -> None:
+    client = api(setup["team"]["observer"])
+    url = f"/api/v1/assessments/{setup['a'].pk}/answers/"
+    total = client.get(url).json()["count"]
+    assert len(client.get(f"{url}?limit=500").json()["results"]) == total
+    first = client.get(f"{url}?limit=2").json()
+    assert len(first["results"]) == 2 and "offset=2" in first["next"]
+    assert client.get(f"{url}?limit=2&offset=999999999999999999").json()["results"] == []
+    assert len(client.get(f"{url}?limit=&offset=").json()["results"]) == total  # empty: the defaults
+
+
+def test_answer_filters_still_narrow_the_list(setup: dict[str, Any]) -> None:
+    client = api(setup["team"]["contributor"])
+    base = f"/api/v1/assessments/{setup['a'].pk}/answers/"
+    client.patch(f"{base}1.2.IM1/", {"status": "in_place"}, format="json", HTTP_IF_MATCH='"1"')
+    by_requirement = client.get(f"{base}?requirement=1.2&status=").json()["results"]
+    assert by_requirement and {a["requirement"] for a in by_requirement} == {"1.2"}
+    assert [a["item"] for a in client.get(f"{base}?status=in_place").json()["results"]] == ["1.2.IM1"]
+    assert client.get(f"{base}?assigned_to_me=true").json()["results"] == []
+
+
+def test_operational_data_filter_is_checked(setup: dict[str, Any]) -> None:
+    client = api(setup["team"]["observer"])
+    base = f"/api/v1/assessments/{setup['a'].pk}/data/"
+    assert client.get(f"{base}?indicator=1.1.OI1").status_code == 200
+    response = client.get(f"{base}?indicator=%00")
+    assert response.status_code == 400 and "indicator" in response.json()
 
 
 def test_openapi_schema_is_valid_without_warnings() -> None:

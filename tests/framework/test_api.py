@@ -78,6 +78,38 @@ def test_filters_narrow_the_lists(client: Client) -> None:
     assert [i["code"] for i in data["results"]] == ["1.1.OI1", "1.1.OI2"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "requirements/?pillar=%C2%B2",
+        "requirements/?pillar=one",
+        "items/?requirement=%00",
+        "items/?requirement=1.4%00",
+        "items/?requirement=" + "1" * 200,
+        "items/?pillar=1019918976921310068736",
+        "items/?kind=everything",
+        "documents/?section=nowhere",
+        "items/?limit=1019918976921310068736",
+        "items/?offset=abc",
+    ],
+)
+def test_a_bad_filter_is_a_400_naming_it_for_anonymous_visitors(client: Client, query: str) -> None:
+    fw = build_catalogue()
+    response = client.get(f"/api/v1/frameworks/{fw.code}/{query}")
+    assert response.status_code == 400, response.content[:300]
+    name = query.split("?")[1].split("=")[0]
+    assert set(response.json()) == {name}
+    assert isinstance(response.json()[name][0], str)
+
+
+def test_the_page_size_is_capped_at_500(client: Client) -> None:
+    fw = build_catalogue()
+    assert client.get(f"/api/v1/frameworks/{fw.code}/items/?limit=500").status_code == 200
+    refused = client.get(f"/api/v1/frameworks/{fw.code}/items/?limit=501")
+    assert refused.status_code == 400
+    assert "500" in refused.json()["limit"][0]
+
+
 def test_export_endpoint_serves_the_export_document(client: Client) -> None:
     fw = build_catalogue()
     data, _ = get(client, f"/api/v1/frameworks/{fw.code}/export/")
