@@ -130,7 +130,8 @@ def filtered(
         current_assessments(
             region=region if region in Region.values else "",
             state=state if state in REVIEWED_STATES else "",
-            cycle=int(cycle) if cycle.isdigit() else None,
+            # isdecimal, not isdigit: "²" is a digit that int() refuses.
+            cycle=int(cycle) if cycle.isascii() and cycle.isdecimal() and len(cycle) <= 4 else None,
         )
     )
     return rows, pillar_matrix(rows)

@@ -123,3 +123,13 @@ def test_dashboard_and_matrix_queries_do_not_grow_with_countries() -> None:
     assert response.status_code == 200
     assert len(few.captured_queries) == len(many.captured_queries)
     assert len(many.captured_queries) <= 15
+
+
+@pytest.mark.parametrize("cycle", ["²", "٣", "2026\x00", "9" * 30, "-1", "x"])
+def test_unreadable_filter_values_on_the_page_are_ignored_not_a_500(cycle: str) -> None:
+    fw = build_catalogue()
+    submitted_country(fw, "XSA")
+    client = reviewer_client()
+    for url in ("/assessments/secretariat/", "/assessments/secretariat/matrix.xlsx"):
+        response = client.get(url, {"cycle": cycle, "region": "europe\x00", "state": "\x00"})
+        assert response.status_code == 200, url
