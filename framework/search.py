@@ -20,6 +20,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import Framework, Item, Requirement, ResourceCitation, ResourceDocument
 
 MAX_RESULTS = 200
+MAX_QUERY = 300
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_query(raw: str) -> tuple[str, str]:
+    """A query as typed, with control characters (a NUL would break the database) made spaces.
+
+    Returns the query and, for one longer than ``MAX_QUERY``, the message to show instead of results.
+    """
+    query = _CONTROLS.sub(" ", raw)
+    if len(query) > MAX_QUERY:
+        return query[:MAX_QUERY], str(
+            _("Search for at most %(n)s characters: a few words or a phrase.") % {"n": MAX_QUERY}
+        )
+    return query, ""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .models import (
     ResourceCitation,
     ResourceDocument,
 )
+from .search import clean_query
 from .search import search as search_catalogue
 
 COLUMNS = [
@@ -138,9 +139,11 @@ def library(request: HttpRequest, fw: str) -> HttpResponse:
 
 def search(request: HttpRequest, fw: str) -> HttpResponse:
     framework = _framework(fw)
-    query = request.GET.get("q", "")
-    hits = search_catalogue(framework, query) if query.strip() else []
+    query, problem = clean_query(request.GET.get("q", ""))
+    hits = search_catalogue(framework, query) if query.strip() and not problem else []
     template = (
         "framework/_search_results.html" if getattr(request, "htmx", False) else "framework/search.html"
     )
-    return render(request, template, {"framework": framework, "query": query, "hits": hits})
+    return render(
+        request, template, {"framework": framework, "query": query, "hits": hits, "problem": problem}
+    )

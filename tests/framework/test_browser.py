@@ -198,3 +198,17 @@ def test_admin_lists_every_catalogue_model(admin_client: Client) -> None:
         "technicalassistancearea",
     ]:
         assert admin_client.get(f"/admin/framework/{model}/").status_code == 200, model
+
+
+@pytest.mark.parametrize("query", ["victim\x00", "\x00", "a\x1bb", "\x7f"])
+def test_search_with_control_characters_answers_a_page_not_a_500(client: Client, query: str) -> None:
+    fw = build_catalogue()
+    response = client.get(f"/framework/{fw.code}/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_an_overlong_search_says_how_long_a_search_may_be(client: Client) -> None:
+    fw = build_catalogue()
+    response = client.get(f"/framework/{fw.code}/search/", {"q": "trafficking " * 100})
+    assert response.status_code == 200
+    assert "Search for at most 300 characters" in response.content.decode()
