@@ -37,6 +37,7 @@ from .models import (
     Transition,
     is_reviewer,
 )
+from .texts import field_limit
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -118,11 +119,16 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["state", "created_at", "updated_at"]
 
 
+LEGAL_LIMITS = services.LEGAL_REFERENCE_LIMITS
+
+
 class LegalReferenceSerializer(serializers.Serializer):
-    instrument = serializers.CharField(max_length=500)
-    article = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    adopted_on = serializers.CharField(allow_blank=True, required=False)
-    url = serializers.CharField(allow_blank=True, required=False)
+    instrument = serializers.CharField(max_length=LEGAL_LIMITS["instrument"])
+    article = serializers.CharField(max_length=LEGAL_LIMITS["article"], allow_blank=True, required=False)
+    adopted_on = serializers.CharField(
+        max_length=LEGAL_LIMITS["adopted_on"], allow_blank=True, required=False
+    )
+    url = serializers.CharField(max_length=LEGAL_LIMITS["url"], allow_blank=True, required=False)
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -153,8 +159,13 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 class AnswerWriteSerializer(serializers.Serializer):
     status = serializers.CharField(required=False)
-    narrative = serializers.CharField(required=False, allow_blank=True)
-    justification = serializers.CharField(required=False, allow_blank=True)
+    narrative = serializers.CharField(
+        required=False, allow_blank=True, max_length=field_limit(Answer, "narrative")
+    )
+    justification = serializers.CharField(
+        required=False, allow_blank=True, max_length=field_limit(Answer, "justification")
+    )
+    # Checked row by row by the service (blank rows are dropped); LegalReferenceSerializer has the limits.
     legal_references = serializers.ListField(child=serializers.DictField(), required=False)
     assignee = serializers.IntegerField(required=False, allow_null=True)
     evidence = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -335,7 +346,9 @@ class ReportJobSerializer(serializers.Serializer):
 
 
 class StepSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=field_limit(Transition, "comment")
+    )
     confirm_open = serializers.BooleanField(required=False, default=False)
 
 
@@ -500,12 +513,12 @@ class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMix
         changes = {k: v for k, v in body.validated_data.items() if k != "evidence"}
         try:
             saved = services.save_answer(
-                answer_id=answer.pk, by=request.user, base_version=base, changes=changes
+                answer_id=answer.pk,
+                by=request.user,
+                base_version=base,
+                changes=changes,
+                evidence_ids=body.validated_data.get("evidence"),
             )
-            if "evidence" in body.validated_data:
-                saved = services.set_answer_evidence(
-                    answer_id=answer.pk, by=request.user, evidence_ids=body.validated_data["evidence"]
-                )
         except services.Conflict as conflict:
             current = self.get_queryset().get(pk=conflict.current.pk)
             return Response(
@@ -890,8 +903,9 @@ class FindingViewSet(
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Only the country's team and UNODC reviewers reply to findings.")
-        data: Any = request.data
-        reply = services.reply_to_finding(finding=finding, by=request.user, text=str(data.get("text", "")))
+        body = FindingReplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reply = services.reply_to_finding(finding=finding, by=request.user, text=body.validated_data["text"])
         return Response(FindingReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
