@@ -132,7 +132,13 @@ def create_assessment(
 
 ANSWER_FIELDS = ("status", "narrative", "justification", "legal_references", "assignee")
 # A legal reference is a row of the answer's JSON list, not a model: its limits are written here.
-LEGAL_REFERENCE_LIMITS = {"instrument": 500, "article": 200, "adopted_on": 10, "url": 1000}
+# (The date has none: it is checked as a date.)
+LEGAL_REFERENCE_LIMITS: dict[str, int | None] = {
+    "instrument": 500,
+    "article": 200,
+    "adopted_on": None,
+    "url": 1000,
+}
 LEGAL_REFERENCE_PARTS = {
     "instrument": gettext_lazy("instrument"),
     "article": gettext_lazy("article"),
@@ -632,7 +638,7 @@ def add_file_evidence(
     evidence = Evidence(
         assessment=assessment,
         kind=Evidence.Kind.FILE,
-        title=_evidence_text("title", title, strip=True) or name[: field_limit(Evidence, "title") or 300],
+        title=_evidence_text("title", title) or name[: field_limit(Evidence, "title")],
         description=_evidence_text("description", description),
         original_name=name,
         content_type=mime,
