@@ -42,6 +42,7 @@ from .models import (
     is_reviewer,
 )
 from .secretariat import REVIEWED_STATES
+from .texts import field_limit
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -140,11 +141,16 @@ class AssessmentSerializer(StrictFields, serializers.ModelSerializer):
         return attrs
 
 
+LEGAL_LIMITS = services.LEGAL_REFERENCE_LIMITS
+
+
 class LegalReferenceSerializer(serializers.Serializer):
-    instrument = serializers.CharField(max_length=500)
-    article = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    adopted_on = serializers.CharField(allow_blank=True, required=False)
-    url = serializers.CharField(allow_blank=True, required=False)
+    instrument = serializers.CharField(max_length=LEGAL_LIMITS["instrument"])
+    article = serializers.CharField(max_length=LEGAL_LIMITS["article"], allow_blank=True, required=False)
+    adopted_on = serializers.CharField(
+        max_length=LEGAL_LIMITS["adopted_on"], allow_blank=True, required=False
+    )
+    url = serializers.CharField(max_length=LEGAL_LIMITS["url"], allow_blank=True, required=False)
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -177,8 +183,13 @@ class AnswerWriteSerializer(StrictFields, serializers.Serializer):
     also_read_only = ("item", "requirement", "kind", "carried_over", "version", "updated_at")
 
     status = serializers.CharField(required=False)
-    narrative = serializers.CharField(required=False, allow_blank=True)
-    justification = serializers.CharField(required=False, allow_blank=True)
+    narrative = serializers.CharField(
+        required=False, allow_blank=True, max_length=field_limit(Answer, "narrative")
+    )
+    justification = serializers.CharField(
+        required=False, allow_blank=True, max_length=field_limit(Answer, "justification")
+    )
+    # Checked row by row by the service (blank rows are dropped); LegalReferenceSerializer has the limits.
     legal_references = serializers.ListField(child=serializers.DictField(), required=False)
     assignee = serializers.IntegerField(required=False, allow_null=True)
     evidence = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -370,7 +381,9 @@ class ReportJobSerializer(serializers.Serializer):
 
 
 class StepSerializer(StrictFields, serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=field_limit(Transition, "comment")
+    )
     confirm_open = serializers.BooleanField(required=False, default=False)
 
 
@@ -551,12 +564,12 @@ class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMix
         changes = {k: v for k, v in body.validated_data.items() if k != "evidence"}
         try:
             saved = services.save_answer(
-                answer_id=answer.pk, by=request.user, base_version=base, changes=changes
+                answer_id=answer.pk,
+                by=request.user,
+                base_version=base,
+                changes=changes,
+                evidence_ids=body.validated_data.get("evidence"),
             )
-            if "evidence" in body.validated_data:
-                saved = services.set_answer_evidence(
-                    answer_id=answer.pk, by=request.user, evidence_ids=body.validated_data["evidence"]
-                )
         except services.Conflict as conflict:
             current = self.get_queryset().get(pk=conflict.current.pk)
             return Response(
@@ -948,9 +961,12 @@ class FindingViewSet(
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Only the country's team and UNODC reviewers reply to findings.")
-        data: Any = request.data
-        refuse_unknown_fields(data, writable=["text"], read_only=FindingReplySerializer.Meta.read_only_fields)
-        reply = services.reply_to_finding(finding=finding, by=request.user, text=str(data.get("text", "")))
+        refuse_unknown_fields(
+            request.data, writable=["text"], read_only=FindingReplySerializer.Meta.read_only_fields
+        )
+        body = FindingReplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reply = services.reply_to_finding(finding=finding, by=request.user, text=body.validated_data["text"])
         return Response(FindingReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -5,12 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from framework.models import Framework, Item
 
-from .models import Assessment, Country, Membership, NationalMeasure, TechnicalAssistanceNeed
+from .models import Assessment, Country, Evidence, Membership, NationalMeasure, TechnicalAssistanceNeed
 from .services import PREFILL_REFUSED
+from .texts import field_limit, limit_hint
+
+
+class ShowsTextLimits:
+    """Each free-text field shows its limit beside it, and no ``maxlength`` attribute: a browser
+    silently drops the end of a longer paste. The service refuses an over-long text with a message
+    naming the limit, counted exactly as for the API."""
+
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField) or field.max_length is None:
+                continue
+            field.widget.attrs.pop("maxlength", None)
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            # A web address or a short code (a currency) needs no count beside it.
+            if field.max_length >= 50 and not isinstance(field, forms.URLField) and not field.help_text:
+                field.help_text = limit_hint(field.max_length)
 
 
 class AssessmentCreateForm(forms.Form):
@@ -49,30 +70,38 @@ class AssessmentCreateForm(forms.Form):
         return cleaned
 
 
-class EvidenceFileForm(forms.Form):
+class EvidenceFileForm(ShowsTextLimits, forms.Form):
     file = forms.FileField(label=_("File"))
-    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    title = forms.CharField(label=_("Title"), max_length=field_limit(Evidence, "title"), required=False)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Description"),
+        max_length=field_limit(Evidence, "description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 
-class EvidenceLinkForm(forms.Form):
-    url = forms.URLField(label=_("Web address"), max_length=1000, assume_scheme="https")
-    title = forms.CharField(label=_("Title"), max_length=300)
+class EvidenceLinkForm(ShowsTextLimits, forms.Form):
+    url = forms.URLField(
+        label=_("Web address"), max_length=field_limit(Evidence, "url"), assume_scheme="https"
+    )
+    title = forms.CharField(label=_("Title"), max_length=field_limit(Evidence, "title"))
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Description"),
+        max_length=field_limit(Evidence, "description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 
-class NationalMeasureForm(forms.ModelForm):
+class NationalMeasureForm(ShowsTextLimits, forms.ModelForm):
     class Meta:
         model = NationalMeasure
         fields = ["title", "description", "responsible_body", "timeline", "budget", "currency", "status"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class TechnicalAssistanceNeedForm(forms.ModelForm):
+class TechnicalAssistanceNeedForm(ShowsTextLimits, forms.ModelForm):
     class Meta:
         model = TechnicalAssistanceNeed
         fields = ["area", "item", "priority", "description", "status"]

@@ -288,8 +288,8 @@ class Answer(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
     kind = models.CharField(max_length=30, choices=Item.Kind.choices, editable=False)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.NOT_ASSESSED)
-    narrative = models.TextField(_("narrative"), blank=True)
-    justification = models.TextField(_("justification"), blank=True)
+    narrative = models.TextField(_("narrative"), max_length=20000, blank=True)
+    justification = models.TextField(_("justification"), max_length=5000, blank=True)
     legal_references = models.JSONField(_("legal references"), default=list, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -382,11 +382,11 @@ class OperationalData(models.Model):
     value_amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency (ISO 4217)"), max_length=3, blank=True)
     value_bool = models.BooleanField(_("yes/no"), null=True, blank=True)
-    value_text = models.TextField(_("narrative"), blank=True)
+    value_text = models.TextField(_("narrative"), max_length=20000, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
     method = models.CharField(_("method"), max_length=20, choices=Method.choices, blank=True)
     not_collected = models.BooleanField(_("not collected"), default=False)
-    not_collected_reason = models.TextField(_("why not collected"), blank=True)
+    not_collected_reason = models.TextField(_("why not collected"), max_length=5000, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -463,7 +463,7 @@ class Evidence(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
     url = models.URLField(_("address"), max_length=1000, blank=True)
     file = models.FileField(upload_to=evidence_path, storage=private_storage, blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
@@ -508,7 +508,7 @@ class NationalMeasure(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="national_measures")
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=10000, blank=True)
     responsible_body = models.CharField(_("responsible body"), max_length=300, blank=True)
     timeline = models.CharField(_("timeline"), max_length=200, blank=True)
     budget = models.DecimalField(_("budget"), max_digits=18, decimal_places=2, null=True, blank=True)
@@ -553,7 +553,7 @@ class TechnicalAssistanceNeed(models.Model):
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=5000)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IDENTIFIED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -577,7 +577,7 @@ class Transition(models.Model):
     to_state = models.CharField(_("to"), max_length=20, choices=Assessment.State.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("when"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=5000, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -604,7 +604,7 @@ class Finding(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    text = models.TextField(_("finding"))
+    text = models.TextField(_("finding"), max_length=10000)
     rating = models.CharField(_("reviewer's rating"), max_length=30, choices=AnswerStatus.choices, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -635,7 +635,7 @@ class Finding(models.Model):
 class FindingReply(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("reply"))
+    text = models.TextField(_("reply"), max_length=10000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

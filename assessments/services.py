@@ -47,6 +47,7 @@ from .models import (
     Transition,
 )
 from .notifications import notify_after_commit
+from .texts import clean_text, clean_text_fields, field_limit, remove_controls
 
 User = get_user_model()
 
@@ -132,6 +133,20 @@ def create_assessment(
 # --- answers ------------------------------------------------------------------------------------
 
 ANSWER_FIELDS = ("status", "narrative", "justification", "legal_references", "assignee")
+# A legal reference is a row of the answer's JSON list, not a model: its limits are written here.
+# (The date has none: it is checked as a date.)
+LEGAL_REFERENCE_LIMITS: dict[str, int | None] = {
+    "instrument": 500,
+    "article": 200,
+    "adopted_on": None,
+    "url": 1000,
+}
+LEGAL_REFERENCE_PARTS = {
+    "instrument": gettext_lazy("instrument"),
+    "article": gettext_lazy("article"),
+    "adopted_on": gettext_lazy("date of adoption"),
+    "url": gettext_lazy("web address"),
+}
 
 
 def clean_legal_references(value: Any) -> list[dict[str, str]]:
@@ -145,7 +160,17 @@ def clean_legal_references(value: Any) -> list[dict[str, str]]:
     for n, ref in enumerate(value, start=1):
         if not isinstance(ref, Mapping):
             raise ValidationError({"legal_references": _("Reference %(n)s is not well formed.") % {"n": n}})
-        row = {k: str(ref.get(k) or "").strip() for k in ("instrument", "article", "adopted_on", "url")}
+        row = {}
+        for key, limit in LEGAL_REFERENCE_LIMITS.items():
+            try:
+                row[key] = clean_text(ref.get(key) or "", field=key, limit=limit, strip=True)
+            except ValidationError as exc:
+                raise ValidationError(
+                    {
+                        "legal_references": _("Reference %(n)s, %(part)s: %(message)s")
+                        % {"n": n, "part": LEGAL_REFERENCE_PARTS[key], "message": exc.messages[0]}
+                    }
+                ) from None
         if not any(row.values()):
             continue
         if not row["instrument"]:
@@ -174,8 +199,6 @@ def clean_legal_references(value: Any) -> list[dict[str, str]]:
                         % {"n": n}
                     }
                 ) from None
-        if len(row["instrument"]) > 500 or len(row["article"]) > 200:
-            raise ValidationError({"legal_references": _("Reference %(n)s is too long.") % {"n": n}})
         cleaned.append(row)
     return cleaned
 
@@ -190,12 +213,9 @@ def _clean_answer_changes(answer: Answer, changes: Mapping[str, Any]) -> dict[st
         if changes["status"] not in allowed:
             raise ValidationError({"status": _("Choose one of the statuses offered for this item.")})
         out["status"] = changes["status"]
-    for field, limit in (("narrative", 20000), ("justification", 5000)):
+    for field in ("narrative", "justification"):
         if field in changes:
-            text = str(changes[field] or "").replace("\r\n", "\n")
-            if len(text) > limit:
-                raise ValidationError({field: _("Keep this under %(n)s characters.") % {"n": limit}})
-            out[field] = text
+            out[field] = clean_text(changes[field], field=field, limit=field_limit(Answer, field))
     if "legal_references" in changes:
         out["legal_references"] = clean_legal_references(changes["legal_references"])
     if "assignee" in changes and str(getattr(changes["assignee"], "pk", changes["assignee"]) or "") != str(
@@ -239,9 +259,12 @@ def save_answer(
     base_version: int,
     changes: Mapping[str, Any],
     assessment: Assessment | None = None,
+    evidence_ids: Iterable[int] | None = None,
 ) -> Answer:
     """Apply ``changes`` to an answer saved at ``base_version``; a stale version raises ``Conflict``.
 
+    With ``evidence_ids``, the answer cites exactly that evidence afterwards, in the same
+    transaction: anything refused leaves the answer, its version and its links unchanged.
     With ``assessment``, an answer of any other assessment is ``Answer.DoesNotExist``.
     """
     rows = Answer.objects.select_for_update().select_related("assessment")
@@ -252,8 +275,11 @@ def save_answer(
     if answer.version != base_version:
         raise Conflict(answer)
     cleaned = _clean_answer_changes(answer, changes)
+    cited = None if evidence_ids is None else _citable_evidence(answer, evidence_ids)
     current = {f: getattr(answer, "assignee_id" if f == "assignee" else f) for f in cleaned}
     changed = [f for f, v in cleaned.items() if current[f] != (getattr(v, "pk", v) if f == "assignee" else v)]
+    if cited is not None:
+        _link_evidence(answer, cited)
     if not changed and not answer.carried_over:
         return answer
     for field, value in cleaned.items():
@@ -272,20 +298,28 @@ def set_answer_evidence(*, answer_id: int, by: Any, evidence_ids: Iterable[int])
     """Cite exactly these pieces of the assessment's evidence library from the answer."""
     answer = Answer.objects.select_for_update().select_related("assessment").get(pk=answer_id)
     _require_editable(answer.assessment)
+    _link_evidence(answer, _citable_evidence(answer, evidence_ids))
+    return answer
+
+
+def _citable_evidence(answer: Answer, evidence_ids: Iterable[int]) -> set[int]:
     wanted = set(evidence_ids)
     found = set(
         Evidence.objects.filter(assessment=answer.assessment, pk__in=wanted).values_list("pk", flat=True)
     )
     if found != wanted:
         raise ValidationError({"evidence": _("Only evidence from this assessment's library can be cited.")})
+    return found
+
+
+def _link_evidence(answer: Answer, evidence_ids: set[int]) -> None:
     existing = {link.evidence_id: link for link in AnswerEvidence.objects.filter(answer=answer)}
     # One row at a time, not evidence.set(): each link and unlink goes into the history.
     for evidence_id, link in existing.items():
-        if evidence_id not in found:
+        if evidence_id not in evidence_ids:
             link.delete()
-    for evidence_id in found - set(existing):
+    for evidence_id in evidence_ids - set(existing):
         AnswerEvidence.objects.create(answer=answer, evidence_id=evidence_id)
-    return answer
 
 
 # --- operational data ---------------------------------------------------------------------------
@@ -323,16 +357,23 @@ def _clean_data(indicator: Item, values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {f: None for f in ("value_count", "value_amount", "value_bool")}
     out.update({f: "" for f in ("currency", "value_text", "source", "method", "not_collected_reason")})
     out["not_collected"] = bool(_to_bool(values.get("not_collected")) or False)
-    out["source"] = str(values.get("source") or "").strip()[:500]
+    out["source"] = clean_text(
+        values.get("source"), field="source", limit=field_limit(OperationalData, "source"), strip=True
+    )
     method = str(values.get("method") or "")
     if method and method not in OperationalData.Method.values:
         raise ValidationError({"method": _("Choose recorded or estimated.")})
     out["method"] = method
     if out["not_collected"]:
-        reason = str(values.get("not_collected_reason") or "").strip()
+        reason = clean_text(
+            values.get("not_collected_reason"),
+            field="not_collected_reason",
+            limit=field_limit(OperationalData, "not_collected_reason"),
+            strip=True,
+        )
         if not reason:
             raise ValidationError({"not_collected_reason": _("Say why the data is not collected.")})
-        out["not_collected_reason"] = reason[:5000]
+        out["not_collected_reason"] = reason
         return out
     kind = indicator.answer_type
     if kind == Item.AnswerType.COUNT:
@@ -365,7 +406,9 @@ def _clean_data(indicator: Item, values: Mapping[str, Any]) -> dict[str, Any]:
     elif kind == Item.AnswerType.YES_NO:
         out["value_bool"] = _to_bool(values.get("value_bool"))
     if kind in (Item.AnswerType.NARRATIVE, Item.AnswerType.YES_NO):
-        out["value_text"] = str(values.get("value_text") or "")[:20000]
+        out["value_text"] = clean_text(
+            values.get("value_text"), field="value_text", limit=field_limit(OperationalData, "value_text")
+        )
     return out
 
 
@@ -564,6 +607,10 @@ _MARKUP = re.compile(
 )
 
 
+def _evidence_text(field: str, value: str, *, strip: bool = True) -> str:
+    return clean_text(value, field=field, limit=field_limit(Evidence, field), strip=strip)
+
+
 @transaction.atomic
 def add_file_evidence(
     *, assessment: Assessment, by: Any, upload: UploadedFile, title: str = "", description: str = ""
@@ -582,7 +629,8 @@ def add_file_evidence(
         )
     upload.seek(0)
     head = upload.read(8192)
-    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    # The file's own name is kept for downloads, shortened if need be: it is not text the user typed.
+    name = remove_controls(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "file"
     mime = sniff(head, name)
     if mime is None:
         raise ValidationError(
@@ -600,8 +648,8 @@ def add_file_evidence(
     evidence = Evidence(
         assessment=assessment,
         kind=Evidence.Kind.FILE,
-        title=(title or name).strip()[:300],
-        description=description.strip()[:5000],
+        title=_evidence_text("title", title) or name[: field_limit(Evidence, "title")],
+        description=_evidence_text("description", description),
         original_name=name,
         content_type=mime,
         size=size,
@@ -619,18 +667,20 @@ def add_link_evidence(
     *, assessment: Assessment, by: Any, url: str, title: str, description: str = ""
 ) -> Evidence:
     _require_editable(assessment)
+    url = _evidence_text("url", url)
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         raise ValidationError({"url": _("Give a web address starting with http:// or https://.")}) from None
-    if not title.strip():
+    title = _evidence_text("title", title)
+    if not title:
         raise ValidationError({"title": _("Give the link a title.")})
     return Evidence.objects.create(
         assessment=assessment,
         kind=Evidence.Kind.LINK,
         url=url,
-        title=title.strip()[:300],
-        description=description.strip()[:5000],
+        title=title,
+        description=_evidence_text("description", description),
         uploaded_by=by,
     )
 
@@ -657,6 +707,7 @@ def save_national_measure(*, measure: NationalMeasure, by: Any) -> NationalMeasu
         raise ValidationError({"requirement": _("Choose a requirement of this assessment's framework.")})
     if measure.pk is None:
         measure.created_by = by
+    clean_text_fields(measure)
     measure.full_clean(exclude=["created_by", "assessment"])
     measure.save()
     return measure
@@ -671,6 +722,7 @@ def save_ta_need(*, need: TechnicalAssistanceNeed, by: Any) -> TechnicalAssistan
         raise ValidationError({"item": _("The item must belong to the requirement.")})
     if need.pk is None:
         need.created_by = by
+    clean_text_fields(need)
     need.full_clean(exclude=["created_by", "assessment"])
     need.save()
     return need
@@ -689,6 +741,8 @@ def add_member(*, country: Country, email: str, role: str, by: Any) -> Membershi
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": _("Give a valid e-mail address.")}) from None
+    # The address is also the account's user name, which has the shorter limit.
+    clean_text(email, field="email", limit=field_limit(User, "username"))
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     user = User.objects.filter(email__iexact=email).first()
@@ -769,6 +823,7 @@ def transition(
     """Take one workflow step. Concurrent or repeated requests produce exactly one transition."""
     if action not in TRANSITIONS:
         raise ValidationError(_("Unknown step."))
+    comment = clean_text(comment, field="comment", limit=field_limit(Transition, "comment"), strip=True)
     sources, target = TRANSITIONS[action]
     assessment = Assessment.objects.select_for_update().select_related("country").get(pk=assessment_id)
     if assessment.state not in sources:
@@ -790,7 +845,7 @@ def transition(
         from_state=assessment.state,
         to_state=target,
         by=by,
-        comment=comment.strip()[:5000],
+        comment=comment,
     )
     assessment.state = target
     assessment._change_reason = action  # type: ignore[attr-defined]
@@ -830,7 +885,8 @@ def add_finding(
         raise ValidationError({"requirement": _("Choose a requirement of this assessment's framework.")})
     if item is not None and item.requirement_id != requirement.pk:
         raise ValidationError({"item": _("The item must belong to the requirement.")})
-    if not text.strip():
+    text = clean_text(text, field="text", limit=field_limit(Finding, "text"), strip=True)
+    if not text:
         raise ValidationError({"text": _("Write the finding.")})
     if rating:
         if item is None or not item.is_assessed:
@@ -844,7 +900,7 @@ def add_finding(
         assessment=assessment,
         requirement=requirement,
         item=item,
-        text=text.strip()[:10000],
+        text=text,
         rating=rating,
         created_by=by,
     )
@@ -856,9 +912,10 @@ def add_finding(
 def reply_to_finding(*, finding: Finding, by: Any, text: str) -> FindingReply:
     if finding.assessment.state not in (State.IN_REVIEW, State.RETURNED, State.SUBMITTED):
         raise StateError(_("Replies are written while the assessment is under review or returned."))
-    if not text.strip():
+    text = clean_text(text, field="text", limit=field_limit(FindingReply, "text"), strip=True)
+    if not text:
         raise ValidationError({"text": _("Write the reply.")})
-    return FindingReply.objects.create(finding=finding, author=by, text=text.strip()[:10000])
+    return FindingReply.objects.create(finding=finding, author=by, text=text)
 
 
 @transaction.atomic

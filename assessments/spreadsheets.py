@@ -1,7 +1,8 @@
 """Spreadsheet exports (XLSX, written with openpyxl): one assessment, and the cross-country matrix.
 
 Every piece of user text is written as a string cell, never as a formula: a narrative that
-starts with "=" or "+" stays text in Excel and LibreOffice.
+starts with "=" or "+" stays text in Excel and LibreOffice. Control characters XML cannot hold are
+left out, so a text stored before the services removed them still exports.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from framework.models import Item, Pillar
 
 from .models import Answer, Assessment, Finding, OperationalData
+from .texts import remove_controls
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -26,9 +28,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def _cell(ws: WriteOnlyWorksheet, value: Any, *, header: bool = False) -> WriteOnlyCell:
     if value is None:
         value = ""
-    cell = WriteOnlyCell(
-        ws, value=value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
-    )
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    cell = WriteOnlyCell(ws, value=value if number else remove_controls(str(value)))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # text, even when it starts with "=": no formula from user input
     if header:

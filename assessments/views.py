@@ -919,6 +919,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "label": ACTIONS[action],
             "open_items": services.open_items(assessment) if action == "submit" else [],
             "open_findings": assessment.findings.filter(status="open").count(),
+            "comment": request.POST.get("comment", ""),
             "nav": "assessments",
         },
     )

@@ -16,6 +16,7 @@
     failed: "Not saved: the server did not answer.",
     restored: "Unsaved changes from this browser were restored.",
     conflict: "Not saved: someone else changed this answer. Choose below.",
+    refused: "Not saved: the server refused what was sent (it may be too long). Shorten it, then retry.",
     retry: "Retry"
   };
 
@@ -125,6 +126,10 @@
       mark(form, "conflict", text.conflict);
     } else if (status === 422 || status === 423) {
       mark(form, "invalid", "", xhr.responseText);
+    } else if (status === 400 || status === 413) {
+      // Refused before reaching the form's checks (e.g. a request too large): sending it again
+      // cannot help, so it is not retried when the connection comes back.
+      mark(form, "invalid", text.refused);
     } else if (status === 401 || status === 403) {
       mark(form, "failed", text.session);
     } else if (status === 0) {

@@ -221,6 +221,38 @@ def test_unsaved_text_survives_closing_the_page_and_can_be_retried(
     assert answer(a, "1.1.IM2").narrative == "Kept in this browser"
 
 
+def test_a_narrative_over_its_limit_is_refused_naming_it_kept_and_not_resent(
+    world: dict[str, Any], browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    a = world["assessment"]
+    page = open_page(browser, contexts, world["team"]["contributor"], world["url"], req_path(a))
+    im = card(page, "1.1.IM2")
+    expect(im.get_by_text("Up to 20,000 characters")).to_be_visible()
+    field = im.get_by_label("How the country meets it")
+    field.fill("n" * 20001)
+    expect(im.locator(".save-status")).to_contain_text("20,000 characters or fewer")
+    expect(field).to_have_value("n" * 20001)  # nothing cut in the browser either
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(500)
+    assert posts == []  # a refusal is final: it is not sent again by itself
+    assert answer(a, "1.1.IM2").narrative == ""
+    saves(im, lambda: field.fill("n" * 20000))
+    assert len(answer(a, "1.1.IM2").narrative) == 20000
+
+
+def test_a_paste_too_large_to_be_read_is_shown_refused_not_failed(
+    world: dict[str, Any], browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    a = world["assessment"]
+    page = open_page(browser, contexts, world["team"]["contributor"], world["url"], req_path(a))
+    im = card(page, "1.1.IM2")
+    im.get_by_label("How the country meets it").fill("n" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    expect(im.locator(".save-status")).to_contain_text("refused", timeout=20000)
+    expect(im.locator(".save-status")).to_have_attribute("data-state", "invalid")
+
+
 def test_an_ended_session_keeps_the_text_until_the_user_signs_in_again(
     world: dict[str, Any], browser: Browser, contexts: list[BrowserContext]
 ) -> None:
