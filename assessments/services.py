@@ -45,7 +45,7 @@ from .models import (
     TechnicalAssistanceNeed,
     Transition,
 )
-from .notifications import notify_after_commit
+from .notifications import notify
 
 User = get_user_model()
 
@@ -785,7 +785,7 @@ def transition(
     assessment._change_reason = action  # type: ignore[attr-defined]
     assessment.save(update_fields=["state", "updated_at"])
     if action in NOTIFY:
-        notify_after_commit(NOTIFY[action], assessment)
+        notify(kind=NOTIFY[action], assessment=assessment)
     return assessment
 
 
@@ -837,7 +837,7 @@ def add_finding(
         rating=rating,
         created_by=by,
     )
-    notify_after_commit("finding", assessment, finding)
+    notify(kind="finding", assessment=assessment, finding=finding)
     return finding
 
 
