@@ -318,15 +318,15 @@ def test_the_pdf_sets_all_six_un_languages_in_the_portals_own_fonts(
 def test_a_job_whose_worker_died_is_taken_back_as_soon_as_its_lease_runs_out(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "LEASE", datetime.timedelta(seconds=1))
+    monkeypatch.setattr(services, "LEASE", datetime.timedelta(seconds=2))
     job = ReportJob.objects.create(
         assessment=world["a"], fingerprint="x", requested_by=world["team"]["coordinator"]
     )
     assert services.claim(job.pk).job is not None  # a worker takes it, then dies without a word
     redelivered = services.run(job.pk)
-    assert redelivered.job is None and 0 < redelivered.wait <= 1  # waits for the lease, renders nothing
+    assert redelivered.job is None and 0 < redelivered.wait <= 2  # waits for the lease, renders nothing
     assert services.sweep()["requeued"] == 0  # the lease is still running
-    time.sleep(1.1)
+    time.sleep(2.1)
     assert services.sweep()["requeued"] == 1
     job.refresh_from_db()
     assert (job.state, job.attempts) == ("done", 2)  # eager Celery: taken over at once

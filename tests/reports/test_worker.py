@@ -133,13 +133,13 @@ def start_worker(redis_broker: Redis, tmp_path: Path) -> Iterator[Callable[..., 
             "REDIS_URL": redis_broker.url,
             "SECRET_KEY": "worker-test",
             "PRIVATE_MEDIA_ROOT": str(private_root or settings.PRIVATE_MEDIA_ROOT),
-            "REPORT_LEASE_SECONDS": lease or "",
             "DJANGO_SETTINGS_MODULE": "portal.settings",
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         env.pop("EMAIL_BACKEND", None)  # e-mails to the console, which is the worker's log
-        if lease is None:
-            env.pop("REPORT_LEASE_SECONDS")
+        env.pop("REPORT_LEASE_SECONDS", None)
+        if lease is not None:
+            env["REPORT_LEASE_SECONDS"] = lease
         log = open(tmp_path / f"worker-{len(procs)}.log", "wb")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
             [
