@@ -169,3 +169,18 @@ def test_the_sweeper_publishes_again_a_notification_whose_message_was_lost(
     assert notifications.sweep() == {"published": 0, "republished": 1}
     assert Notification.objects.get().state == "sent"
     assert len(mail.outbox) == 2
+
+
+def test_the_admin_lists_the_outbox_read_only(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, admin_client: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(world)
+    notification = Notification.objects.get()
+    page = admin_client.get(reverse("admin:assessments_notification_changelist"))
+    assert page.status_code == 200
+    assert "Assessment submitted" in page.content.decode()
+    detail = admin_client.get(reverse("admin:assessments_notification_change", args=[notification.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()  # nothing to change
+    assert admin_client.get(reverse("admin:assessments_notification_add")).status_code == 403
