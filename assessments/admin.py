@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -9,6 +11,7 @@ from .models import (
     Evidence,
     Membership,
     NationalMeasure,
+    Notification,
     OperationalData,
     TechnicalAssistanceNeed,
 )
@@ -81,3 +84,19 @@ class NationalMeasureAdmin(SimpleHistoryAdmin):
 class TechnicalAssistanceNeedAdmin(SimpleHistoryAdmin):
     list_display = ["assessment", "area", "priority", "status"]
     raw_id_fields = ["assessment", "requirement", "item", "created_by"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, to see what was sent and why an e-mail failed; the worker alone writes it."""
+
+    list_display = ["kind", "assessment", "state", "attempts", "created_at", "sent_at", "emails_sent"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["assessment__country"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

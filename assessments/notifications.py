@@ -1,12 +1,16 @@
 """E-mails about an assessment's workflow: who is told what, sent by a Celery worker.
 
-A notification is queued only after the transaction that caused it commits (none if it rolls
-back), carries only ids, and says nothing beyond the country, the assessment and the link.
+Each e-mail owed is a ``Notification`` row written in the transaction of the change (none if it
+rolls back); once committed, the row's id alone is published to the worker. The worker sends it
+once, even when its message is delivered twice; failures are retried a bounded number of times,
+then the row is marked failed with the reason; the sweeper on beat publishes the rows the broker
+never got. The e-mail says nothing beyond the country, the assessment and the link.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,30 +19,111 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from .models import REVIEWERS_GROUP, Answer, Assessment, Finding, Membership
+from .models import REVIEWERS_GROUP, Answer, Assessment, Finding, Membership, Notification
 
 log = logging.getLogger(__name__)
 User = get_user_model()
 
-EVENTS = {"submitted", "returned", "accepted", "finding"}
+MAX_ATTEMPTS = 5
+UNPUBLISHED_AFTER = timedelta(minutes=1)
+# Still pending this long after it reached the broker: its message was lost (e.g. Redis restarted
+# empty). Longer than the worker's retries with backoff take, so a row in retry is left alone.
+LOST_AFTER = timedelta(minutes=15)
+SWEEP_BATCH = 200
 
 
-def notify_after_commit(event: str, assessment: Assessment, finding: Finding | None = None) -> None:
-    """Queue the e-mail for ``event`` once the current transaction has committed."""
-    assessment_id, finding_id = assessment.pk, finding.pk if finding else None
+def notify(*, kind: str, assessment: Assessment, finding: Finding | None = None) -> Notification:
+    """Record the e-mail owed in the current transaction; the worker gets it once that commits."""
+    notification = Notification.objects.create(
+        kind=Notification.Kind(kind), assessment=assessment, finding=finding
+    )
+    transaction.on_commit(lambda: publish(notification.pk))
+    return notification
 
-    def enqueue() -> None:
-        from .tasks import send_notification
 
-        try:
-            send_notification.delay(event, assessment_id, finding_id)
-        except Exception:
-            # The broker being down must not undo or fail the user's action; the e-mail is lost,
-            # which the log says, and the change itself is recorded in the timeline.
-            log.exception("could not queue the %s notification for assessment %s", event, assessment_id)
+def publish(notification_id: int) -> bool:
+    """Hand the notification to the broker; if the broker is down, the sweeper tries again later.
 
-    transaction.on_commit(enqueue)
+    The broker being down never fails or undoes the user's action: the row waits, unpublished.
+    """
+    from .tasks import send_notification
+
+    try:
+        send_notification.delay(notification_id)
+    except Exception:
+        log.warning(
+            "notification %s could not reach the broker; the sweeper will publish it",
+            notification_id,
+            exc_info=True,
+        )
+        return False
+    Notification.objects.filter(pk=notification_id).update(published_at=timezone.now())
+    return True
+
+
+def send(*, notification_id: int) -> int:
+    """Send the notification's e-mails unless that was done; returns how many were sent now.
+
+    Raises on failure while attempts remain, so the task retries; after the last attempt the row
+    is marked failed with the reason and nothing is raised.
+    """
+    try:
+        with transaction.atomic():
+            # The lock makes a second delivery of the same message wait for the first, then skip it.
+            notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+            if notification is None or notification.state != Notification.State.PENDING:
+                return 0
+            sent = deliver(notification)
+            notification.state = Notification.State.SENT
+            notification.sent_at = timezone.now()
+            notification.attempts += 1
+            notification.emails_sent = sent
+            notification.error = ""
+            notification.save(update_fields=["state", "sent_at", "attempts", "emails_sent", "error"])
+            return sent
+    except Exception as exc:
+        if record_failure(notification_id, exc):
+            return 0
+        raise
+
+
+def record_failure(notification_id: int, exc: BaseException) -> bool:
+    """Count a failed attempt; True when it was the last one and the notification is now failed."""
+    message = f"{type(exc).__name__}: {exc}"[:500]
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.state != Notification.State.PENDING:
+            return True
+        notification.attempts += 1
+        if notification.attempts >= MAX_ATTEMPTS:
+            notification.state = Notification.State.FAILED
+            notification.error = (
+                f"The e-mail could not be sent after {notification.attempts} attempts. Last error: {message}"
+            )
+            log.error("notification %s failed: %s", notification_id, notification.error)
+        else:
+            notification.error = message
+        notification.save(update_fields=["attempts", "state", "error"])
+        return notification.state == Notification.State.FAILED
+
+
+def sweep() -> dict[str, int]:
+    """Publish pending notifications the broker never got, or whose message was lost."""
+    now = timezone.now()
+    pending = Notification.objects.filter(state=Notification.State.PENDING).order_by("created_at")
+    counts = {"published": 0, "republished": 0}
+    batches = (
+        ("published", pending.filter(published_at__isnull=True, created_at__lt=now - UNPUBLISHED_AFTER)),
+        ("republished", pending.filter(published_at__lt=now - LOST_AFTER)),
+    )
+    for key, rows in batches:
+        for notification_id in rows.values_list("pk", flat=True)[:SWEEP_BATCH]:
+            if not publish(notification_id):
+                return counts  # the broker went away again: the next sweep goes on
+            counts[key] += 1
+    return counts
 
 
 def recipients(event: str, assessment: Assessment, finding: Finding | None = None) -> list[str]:
@@ -72,19 +157,20 @@ def recipients(event: str, assessment: Assessment, finding: Finding | None = Non
     return sorted({p.email for p in people if p.email and p.is_active})
 
 
-def send(*, event: str, assessment_id: int, finding_id: int | None = None) -> int:
-    """Send one e-mail per recipient; returns how many were sent."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown notification {event!r}")
-    assessment = Assessment.objects.select_related("country").filter(pk=assessment_id).first()
-    if assessment is None:
-        return 0
+def deliver(notification: Notification) -> int:
+    """Send one e-mail per recipient, built now from the rows; returns how many were sent.
+
+    A failure after some recipients were sent means that the retry sends to them again: an
+    e-mail twice rather than not at all.
+    """
+    event = notification.kind
+    assessment = Assessment.objects.select_related("country").get(pk=notification.assessment_id)
     finding = (
-        Finding.objects.select_related("item", "requirement").filter(pk=finding_id).first()
-        if finding_id
+        Finding.objects.select_related("item", "requirement").get(pk=notification.finding_id)
+        if notification.finding_id
         else None
     )
-    if event == "finding" and finding is None:
+    if event == Notification.Kind.FINDING and finding is None:
         return 0
     path = reverse("assessments:dashboard", args=[assessment.pk])
     if finding is not None:

@@ -46,7 +46,7 @@ from .models import (
     TechnicalAssistanceNeed,
     Transition,
 )
-from .notifications import notify_after_commit
+from .notifications import notify
 from .texts import clean_text, clean_text_fields, field_limit, remove_controls
 
 User = get_user_model()
@@ -851,7 +851,7 @@ def transition(
     assessment._change_reason = action  # type: ignore[attr-defined]
     assessment.save(update_fields=["state", "updated_at"])
     if action in NOTIFY:
-        notify_after_commit(NOTIFY[action], assessment)
+        notify(kind=NOTIFY[action], assessment=assessment)
     return assessment
 
 
@@ -904,7 +904,7 @@ def add_finding(
         rating=rating,
         created_by=by,
     )
-    notify_after_commit("finding", assessment, finding)
+    notify(kind="finding", assessment=assessment, finding=finding)
     return finding
 
 

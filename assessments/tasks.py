@@ -1,5 +1,3 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from . import notifications
@@ -7,10 +5,17 @@ from . import notifications
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=5,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=notifications.MAX_ATTEMPTS - 1,
     ignore_result=True,
 )
-def send_notification(event: str, assessment_id: int, finding_id: int | None = None) -> int:
-    return notifications.send(event=event, assessment_id=assessment_id, finding_id=finding_id)
+def send_notification(notification_id: int) -> int:
+    return notifications.send(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_notifications() -> dict[str, int]:
+    return notifications.sweep()

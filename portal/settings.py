@@ -275,8 +275,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A publish while the broker is down must answer at once (the sweeper publishes later).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# The sweepers publish what the broker never got and take back reports whose worker died: with
+# the 60 s report lease, such a report is taken over within about a minute and a half.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-report-jobs": {"task": "reports.tasks.sweep_reports", "schedule": 60.0},
+    "sweep-report-jobs": {"task": "reports.tasks.sweep_reports", "schedule": 30.0},
+    "sweep-notifications": {"task": "assessments.tasks.sweep_notifications", "schedule": 30.0},
 }
 
 # E-mail: printed to the console in the embedded run and when DEBUG is on; SMTP (EMAIL_HOST) in

@@ -1,8 +1,10 @@
 """Report jobs: request, run, sweep. Celery tasks are one line each calling these.
 
 Reliability: the request creates the row and publishes the task only after commit, with the
-row's id alone; a worker claims a job under a lease before rendering, so a redelivered
-message (worker killed mid-render) waits for the lease instead of rendering twice; failures
+row's id alone; a worker claims a job under a short lease before rendering and renews it while
+it works (at each progress step, and from a heartbeat thread during WeasyPrint's blocking
+render), so a redelivered message waits for a live worker instead of rendering twice, while a
+killed worker's job is taken over as soon as its lease runs out, within about a minute; failures
 are retried a bounded number of times, then the job fails with a readable message; the
 sweeper re-publishes jobs that never reached the broker and reclaims expired leases.
 """
@@ -12,12 +14,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -38,9 +43,13 @@ from .models import ReportJob
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-# How long a worker owns a running job before the sweeper (or a redelivered message) takes it back.
-LEASE = timedelta(seconds=int(os.environ.get("REPORT_LEASE_SECONDS", "300")))
+# How long a running job stays its worker's without being renewed; a live worker renews it every
+# third of it, so only a dead worker's job expires, and the sweeper or a redelivered message takes
+# it back.
+LEASE = timedelta(seconds=int(os.environ.get("REPORT_LEASE_SECONDS", "60")))
 UNPUBLISHED_AFTER = timedelta(minutes=1)
+# A queued job whose message reached the broker this long ago without running: the message was lost.
+LOST_AFTER = timedelta(minutes=5)
 
 
 def fingerprint(assessment: Assessment) -> str:
@@ -130,6 +139,40 @@ def claim(job_id: int) -> Claim:
         return Claim(job)
 
 
+def renew(job: ReportJob, *, progress: int | None = None) -> bool:
+    """Extend this worker's lease on its running job, noting its progress; False if it lost the job."""
+    changes: dict[str, Any] = {"lease_until": timezone.now() + LEASE}
+    if progress is not None:
+        changes["progress"] = progress
+    # The attempt number tells this worker's claim from a later one by another worker.
+    mine = ReportJob.objects.filter(pk=job.pk, state=ReportJob.State.RUNNING, attempts=job.attempts)
+    return bool(mine.update(**changes))
+
+
+@contextmanager
+def heartbeat(job: ReportJob) -> Iterator[None]:
+    """Renew the job's lease every third of it while the block runs (WeasyPrint's render blocks)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(LEASE.total_seconds() / 3):
+                try:
+                    renew(job)
+                except Exception:
+                    log.warning("could not renew the lease of report job %s", job.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"report-job-{job.pk}-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
 def run(job_id: int) -> Claim:
     """Render the job's report and store it. Raises on failure so the task can retry."""
     from .pdf import render_report
@@ -139,10 +182,11 @@ def run(job_id: int) -> Claim:
     if job is None:
         return taken
     try:
-        assessment = Assessment.objects.select_related("country", "framework").get(pk=job.assessment_id)
-        ReportJob.objects.filter(pk=job.pk).update(progress=30)
-        rendered = render_report(assessment)
-        ReportJob.objects.filter(pk=job.pk).update(progress=90)
+        with heartbeat(job):
+            assessment = Assessment.objects.select_related("country", "framework").get(pk=job.assessment_id)
+            renew(job, progress=30)
+            rendered = render_report(assessment)
+            renew(job, progress=90)
         digest = hashlib.sha256(rendered.pdf).hexdigest()
         with transaction.atomic():
             current = ReportJob.objects.select_for_update().get(pk=job.pk)
@@ -214,7 +258,7 @@ def sweep() -> dict[str, int]:
             counts["failed"] += 1
     # Queued jobs whose message was lost after publication (e.g. Redis restarted without it).
     stale = ReportJob.objects.filter(
-        Q(state=ReportJob.State.QUEUED) & Q(published_at__lt=now - LEASE)
+        Q(state=ReportJob.State.QUEUED) & Q(published_at__lt=now - LOST_AFTER)
     ).values_list("pk", flat=True)
     for job_id in stale:
         ReportJob.objects.filter(pk=job_id).update(published_at=None)

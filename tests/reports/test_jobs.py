@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -311,3 +313,64 @@ def test_the_pdf_sets_all_six_un_languages_in_the_portals_own_fonts(
     assert "portal-arabic" in names
     assert "portal-cjk" in names
     assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())
+
+
+def test_a_job_whose_worker_died_is_taken_back_as_soon_as_its_lease_runs_out(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "LEASE", datetime.timedelta(seconds=2))
+    job = ReportJob.objects.create(
+        assessment=world["a"], fingerprint="x", requested_by=world["team"]["coordinator"]
+    )
+    assert services.claim(job.pk).job is not None  # a worker takes it, then dies without a word
+    redelivered = services.run(job.pk)
+    assert redelivered.job is None and 0 < redelivered.wait <= 2  # waits for the lease, renders nothing
+    assert services.sweep()["requeued"] == 0  # the lease is still running
+    time.sleep(2.1)
+    assert services.sweep()["requeued"] == 1
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("done", 2)  # eager Celery: taken over at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_render_keeps_renewing_its_lease_and_is_never_taken_from_its_worker(
+    world: dict[str, Any], postgres: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    import reports.pdf
+
+    lease = datetime.timedelta(seconds=1)
+    monkeypatch.setattr(services, "LEASE", lease)
+    real_render = reports.pdf.render_report
+
+    def slow_render(assessment: Any) -> Any:
+        time.sleep(lease.total_seconds() * 4)  # one blocking step much longer than the lease
+        return real_render(assessment)
+
+    monkeypatch.setattr(reports.pdf, "render_report", slow_render)
+    job = ReportJob.objects.create(
+        assessment=world["a"],
+        fingerprint="x",
+        requested_by=world["team"]["coordinator"],
+        published_at=timezone.now(),
+    )
+
+    def worker() -> None:
+        try:
+            services.run(job.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    leases = set()
+    while thread.is_alive():
+        counts = services.sweep()
+        assert counts["requeued"] == counts["failed"] == 0, "the sweeper took a live worker's job"
+        leases.add(ReportJob.objects.get(pk=job.pk).lease_until)
+        time.sleep(0.2)
+    thread.join()
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("done", 1)
+    assert len(leases - {None}) >= 4  # renewed while rendering

@@ -1,4 +1,5 @@
-"""Report jobs with a real Celery worker on a real Redis (PostgreSQL, so the worker sees the data).
+"""Report jobs and notification e-mails with a real Celery worker on a real Redis (PostgreSQL, so
+the worker sees the data).
 
 Each test starts its own redis-server on a spare port (so it can stop it) and a worker process
 on the test database. Required in CI; skipped on a laptop without PostgreSQL or redis-server.
@@ -24,11 +25,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from assessments.models import Assessment, Membership
+from assessments import notifications
+from assessments import services as assessment_services
+from assessments.models import Assessment, Membership, Notification
 from portal.celery import app as celery_app
 from reports import services
 from reports.models import ReportJob
 from tests.conftest import require
+from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
@@ -121,17 +125,21 @@ def start_worker(redis_broker: Redis, tmp_path: Path) -> Iterator[Callable[..., 
     procs: list[subprocess.Popen[bytes]] = []
     db = connection.settings_dict
 
-    def start(private_root: Path | None = None) -> subprocess.Popen[bytes]:
+    def start(private_root: Path | None = None, lease: str | None = "8") -> subprocess.Popen[bytes]:
+        """A worker; ``lease`` is its report lease in seconds (None: the portal's default)."""
         env = {
             **os.environ,
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
             "REDIS_URL": redis_broker.url,
             "SECRET_KEY": "worker-test",
             "PRIVATE_MEDIA_ROOT": str(private_root or settings.PRIVATE_MEDIA_ROOT),
-            "REPORT_LEASE_SECONDS": "8",
             "DJANGO_SETTINGS_MODULE": "portal.settings",
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        env.pop("EMAIL_BACKEND", None)  # e-mails to the console, which is the worker's log
+        env.pop("REPORT_LEASE_SECONDS", None)
+        if lease is not None:
+            env["REPORT_LEASE_SECONDS"] = lease
         log = open(tmp_path / f"worker-{len(procs)}.log", "wb")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
             [
@@ -203,10 +211,10 @@ def test_a_real_worker_completes_a_job(start_worker: Any, demo: Any) -> None:
     assert job.published_at is not None
 
 
-def test_a_worker_killed_mid_render_leads_to_one_completed_job_and_one_file(
+def test_a_worker_killed_mid_render_leads_to_one_completed_job_and_one_file_within_90_seconds(
     start_worker: Any, demo: Any
 ) -> None:
-    worker = start_worker()
+    worker = start_worker(lease=None)  # the lease a production worker has
     assessment, user = demo
     job = services.request_report(assessment=assessment, by=user)
     wait_for(lambda: job_state(job.pk) == "running", 60, "the job did not start")
@@ -214,7 +222,9 @@ def test_a_worker_killed_mid_render_leads_to_one_completed_job_and_one_file(
     assert children, "no pool process to kill"
     for pid in children:
         os.kill(int(pid), signal.SIGKILL)  # the process rendering the PDF dies without a word
+    killed = time.monotonic()
     wait_for(lambda: job_state(job.pk) == "done", 120, "the job was not completed after the kill")
+    assert time.monotonic() - killed < 90  # taken over when the dead worker's lease ran out
     job.refresh_from_db()
     assert job.attempts == 2
     assert len(pdf_files(Path(settings.PRIVATE_MEDIA_ROOT))) == 1
@@ -255,3 +265,60 @@ def test_a_job_that_always_fails_ends_failed_after_bounded_attempts(
     job.refresh_from_db()
     assert job.attempts == services.MAX_ATTEMPTS
     assert "could not be produced after 3 attempts" in job.error
+
+
+def test_a_slow_live_render_keeps_its_lease_and_is_rendered_once(start_worker: Any, demo: Any) -> None:
+    start_worker(lease="2")  # the demo report takes longer than that to render
+    assessment, user = demo
+    job = services.request_report(assessment=assessment, by=user)
+    wait_for(lambda: job_state(job.pk) != "queued", 60, "the job did not start")
+    started = time.monotonic()
+    deadline = started + 120
+    while job_state(job.pk) == "running" and time.monotonic() < deadline:
+        counts = services.sweep()
+        assert counts["requeued"] == counts["failed"] == 0, "the sweeper took a live worker's job"
+        time.sleep(0.3)
+    assert time.monotonic() - started > 2, "the render did not outlast its lease: the test proves nothing"
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("done", 1)
+    assert len(pdf_files(Path(settings.PRIVATE_MEDIA_ROOT))) == 1
+
+
+def test_an_email_owed_while_redis_is_down_is_sent_once_by_the_worker_after_the_sweep(
+    start_worker: Any, redis_broker: Redis, tmp_path: Path
+) -> None:
+    start_worker()
+    log = tmp_path / "worker-0.log"
+    country = CountryFactory(code="XWA")
+    team = make_team(country, "w")
+    reviewer = make_reviewer()
+    a = assessment_services.create_assessment(
+        country=country,
+        cycle=2026,
+        framework=build_catalogue(),
+        by=team["coordinator"],
+    )
+    redis_broker.stop()
+    reset_pool()
+    assessment_services.transition(
+        assessment_id=a.pk, by=team["coordinator"], action="submit", confirm_open=True
+    )
+    notification = Notification.objects.get()
+    assert (notification.state, notification.published_at) == ("pending", None)
+    redis_broker.start()
+    reset_pool()
+    Notification.objects.update(created_at=timezone.now() - notifications.UNPUBLISHED_AFTER * 2)
+    assert notifications.sweep()["published"] == 1
+    wait_for(lambda: Notification.objects.get().state == "sent", 60, "the e-mail was not sent")
+    for address in (team["coordinator"].email, reviewer.email):
+        assert log.read_text().count(f"To: {address}") == 1, address
+
+    def runs() -> int:
+        lines = log.read_text().splitlines()
+        return sum("send_notification[" in line and "succeeded" in line for line in lines)
+
+    assert runs() == 1
+    assert notifications.publish(notification.pk)  # the same message once more, as a redelivery would
+    wait_for(lambda: runs() == 2, 60, "the second delivery was not run")
+    for address in (team["coordinator"].email, reviewer.email):
+        assert log.read_text().count(f"To: {address}") == 1, address  # still one e-mail each
