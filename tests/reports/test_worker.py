@@ -136,7 +136,8 @@ def start_worker(redis_broker: Redis, tmp_path: Path) -> Iterator[Callable[..., 
             "DJANGO_SETTINGS_MODULE": "portal.settings",
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        env.pop("EMAIL_BACKEND", None)  # e-mails to the console, which is the worker's log
+        # E-mails to the console, which is the worker's log (a production run would use SMTP).
+        env["EMAIL_BACKEND"] = "django.core.mail.backends.console.EmailBackend"
         env.pop("REPORT_LEASE_SECONDS", None)
         if lease is not None:
             env["REPORT_LEASE_SECONDS"] = lease
