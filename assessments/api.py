@@ -474,10 +474,9 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"], url_path="reports", url_name="reports")
     def reports(self, request: Request, pk: str | None = None) -> Response:
         from reports import services as report_services
-        from reports.views import may_request
 
         assessment = self.get_object()
-        if not may_request(request.user, assessment):
+        if not access.may_request_report(request.user, assessment):
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Reports are requested by the national coordinator or a UNODC reviewer.")

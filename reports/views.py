@@ -33,7 +33,7 @@ def gap_page(request: HttpRequest, pk: int) -> HttpResponse:
             "strip_standards": mark_safe(charts.heat_strip(result["requirements"], key="standards")),  # noqa: S308
             "strip_measures": mark_safe(charts.heat_strip(result["requirements"], key="measures")),  # noqa: S308
             "jobs": ReportJob.objects.filter(assessment=assessment).order_by("-requested_at")[:5],
-            "may_request": may_request(request.user, assessment),
+            "may_request": access.may_request_report(request.user, assessment),
             "nav": "assessments",
         },
     )
@@ -50,18 +50,11 @@ def how_scores(request: HttpRequest) -> HttpResponse:
 # --- report jobs ---------------------------------------------------------------------------------
 
 
-def may_request(user: object, assessment: object) -> bool:
-    """The country's coordinator, and UNODC reviewers once the assessment is submitted."""
-    from assessments.models import is_reviewer
-
-    return access.is_coordinator(user, assessment.country_id) or is_reviewer(user)  # type: ignore[attr-defined]
-
-
 @login_required
 @require_POST
 def request_report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
-    if not may_request(request.user, assessment):
+    if not access.may_request_report(request.user, assessment):
         raise PermissionDenied(_("Reports are requested by the national coordinator or a UNODC reviewer."))
     job = services.request_report(assessment=assessment, by=request.user)
     return redirect(job)
