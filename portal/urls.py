@@ -45,8 +45,8 @@ api_v1 = [
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="framework:index", permanent=False), name="home"),
     path("framework/", include("framework.urls")),
+    path("", include("reports.urls")),  # /reports/..., and the secretariat and exports under /assessments/
     path("assessments/", include("assessments.urls")),
-    path("reports/", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
