@@ -77,3 +77,8 @@ def may_take(user: Any, assessment: Assessment, action: str) -> bool:
 
 def can_reply(user: Any, assessment: Assessment) -> bool:
     return can_write(user, assessment) or is_reviewer(user)
+
+
+def may_request_report(user: Any, assessment: Assessment) -> bool:
+    """The country's coordinator, and UNODC reviewers once the assessment is submitted."""
+    return is_coordinator(user, assessment.country_id) or is_reviewer(user)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -36,12 +36,10 @@ from .models import (
     FindingReply,
     NationalMeasure,
     OperationalData,
-    Region,
     TechnicalAssistanceNeed,
     Transition,
     is_reviewer,
 )
-from .secretariat import REVIEWED_STATES
 from .texts import field_limit
 
 IF_MATCH = OpenApiParameter(
@@ -360,26 +358,6 @@ class TransitionSerializer(serializers.ModelSerializer):
         return obj.by.email or obj.by.username
 
 
-class ReportJobSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    state = serializers.CharField()
-    progress = serializers.IntegerField()
-    attempts = serializers.IntegerField()
-    error = serializers.CharField()
-    pages = serializers.IntegerField(allow_null=True)
-    sha256 = serializers.CharField()
-    requested_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField(allow_null=True)
-    url = serializers.SerializerMethodField()
-    download = serializers.SerializerMethodField()
-
-    def get_url(self, job: Any) -> str:
-        return f"/api/v1/report-jobs/{job.pk}/"
-
-    def get_download(self, job: Any) -> str | None:
-        return f"/api/v1/report-jobs/{job.pk}/download/" if job.state == "done" else None
-
-
 class StepSerializer(StrictFields, serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, max_length=field_limit(Transition, "comment")
@@ -456,35 +434,6 @@ class AssessmentViewSet(
     start_review = _step("start_review", "start_review", "start-review", "Start the review (reviewer)")
     return_to_country = _step("return", "return_to_country", "return", "Return to the country (reviewer)")
     accept = _step("accept", "accept", "accept", "Accept (reviewer)")
-
-    @extend_schema(
-        summary="The gap analysis (see /reports/how-scores-are-computed/)", responses=OpenApiTypes.OBJECT
-    )
-    @action(detail=True, methods=["get"], url_path="gap-analysis", url_name="gap-analysis")
-    def gap_analysis(self, request: Request, pk: str | None = None) -> Response:
-        from reports.gap import gap_analysis
-
-        return Response(gap_analysis(self.get_object()))
-
-    @extend_schema(
-        summary="Request the gap-analysis PDF (202, or 200 with the finished report when nothing changed)",
-        request=None,
-        responses={200: ReportJobSerializer, 202: ReportJobSerializer},
-    )
-    @action(detail=True, methods=["post"], url_path="reports", url_name="reports")
-    def reports(self, request: Request, pk: str | None = None) -> Response:
-        from reports import services as report_services
-        from reports.views import may_request
-
-        assessment = self.get_object()
-        if not may_request(request.user, assessment):
-            from rest_framework.exceptions import PermissionDenied
-
-            raise PermissionDenied("Reports are requested by the national coordinator or a UNODC reviewer.")
-        job = report_services.request_report(assessment=assessment, by=request.user)
-        data = ReportJobSerializer(job, context={"request": request}).data
-        code = status.HTTP_200_OK if job.state == "done" else status.HTTP_202_ACCEPTED
-        return Response(data, status=code, headers={"Location": data["url"]})
 
     @extend_schema(summary="The assessment's timeline", responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -991,69 +940,3 @@ class FindingViewSet(
         self._reviewer()
         services.set_finding_status(finding=finding, by=self.request.user, resolved=resolved)
         return Response(self.get_serializer(self.get_queryset().get(pk=finding.pk)).data)
-
-
-class SecretariatRowSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    country = serializers.CharField(source="country.code")
-    country_name = serializers.CharField(source="country.name")
-    region = serializers.CharField(source="country.region")
-    cycle = serializers.IntegerField()
-    state = serializers.CharField()
-    item_count = serializers.IntegerField()
-    answered_count = serializers.IntegerField()
-    open_findings = serializers.IntegerField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    last_activity = serializers.DateTimeField()
-    pillars = serializers.DictField(
-        child=serializers.DictField(child=serializers.FloatField(allow_null=True))
-    )
-
-
-class SecretariatFilters(serializers.Serializer):
-    region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
-    state = serializers.ChoiceField(
-        choices=[(s.value, s.label) for s in REVIEWED_STATES], required=False, allow_blank=True
-    )
-    cycle = serializers.IntegerField(required=False, min_value=1, max_value=9999, help_text="year")
-
-
-@extend_schema(
-    summary="Secretariat dashboard data (reviewers): current reviewed assessments with their pillar matrix",
-    parameters=[SecretariatFilters],
-    responses=SecretariatRowSerializer(many=True),
-)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
-def secretariat_data(request: Request) -> Response:
-    from . import secretariat as sec
-
-    if not is_reviewer(request.user):
-        from rest_framework.exceptions import PermissionDenied
-
-        raise PermissionDenied("Only UNODC reviewers may do this.")
-    filters = query_filters(request, SecretariatFilters)
-    rows, matrix = sec.filtered({name: str(value) for name, value in filters.items()})
-    for row in rows:
-        row.pillars = {str(k): v for k, v in matrix.get(row.pk, {}).items()}  # type: ignore[attr-defined]
-    return Response(SecretariatRowSerializer(rows, many=True).data)
-
-
-@extend_schema_view(retrieve=extend_schema(summary="A report job's state and progress"))
-class ReportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = ReportJobSerializer
-    permission_classes = [IsAuthenticated]
-
-    def get_queryset(self) -> QuerySet[Any]:
-        from reports.models import ReportJob
-
-        return ReportJob.objects.filter(assessment__in=Assessment.objects.visible_to(self.request.user))
-
-    @extend_schema(
-        summary="Download the finished PDF", responses={(200, "application/pdf"): OpenApiTypes.BINARY}
-    )
-    @action(detail=True, methods=["get"])
-    def download(self, request: Request, pk: str | None = None) -> Any:
-        from reports.views import pdf_download
-
-        return pdf_download(self.get_object())

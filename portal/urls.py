@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from assessments import api as assessments_api
 from framework import api as framework_api
 from portal.api import ObtainToken
+from reports import api as reports_api
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -32,11 +33,13 @@ router.register(f"{A}/evidence", assessments_api.EvidenceViewSet, basename="evid
 router.register(f"{A}/national-measures", assessments_api.NationalMeasureViewSet, basename="national-measure")
 router.register(f"{A}/ta-needs", assessments_api.TechnicalAssistanceNeedViewSet, basename="ta-need")
 router.register(f"{A}/findings", assessments_api.FindingViewSet, basename="finding")
-router.register("report-jobs", assessments_api.ReportJobViewSet, basename="report-job")
+# The gap analysis and report requests at /assessments/<id>/gap-analysis/ and /assessments/<id>/reports/.
+router.register("assessments", reports_api.AssessmentReportViewSet, basename="report")
+router.register("report-jobs", reports_api.ReportJobViewSet, basename="report-job")
 
 api_v1 = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
-    path("secretariat/", assessments_api.secretariat_data, name="secretariat"),
+    path("secretariat/", reports_api.secretariat_data, name="secretariat"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -45,8 +48,8 @@ api_v1 = [
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="framework:index", permanent=False), name="home"),
     path("framework/", include("framework.urls")),
+    path("", include("reports.urls")),  # /reports/..., and the secretariat and exports under /assessments/
     path("assessments/", include("assessments.urls")),
-    path("reports/", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

@@ -31,7 +31,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments.models import INDICATOR_CREDIT, MEASURE_CREDIT
+from django.db.models import Count, Max
+
+from assessments.models import (
+    INDICATOR_CREDIT,
+    MEASURE_CREDIT,
+    Answer,
+    Assessment,
+    NationalMeasure,
+    OperationalData,
+    TechnicalAssistanceNeed,
+)
+from framework.models import Agency, Item, Pillar, Requirement, ResourceCitation
 
 NOT_APPLICABLE = "not_applicable"
 NOT_ASSESSED = "not_assessed"
@@ -258,17 +269,6 @@ def changes(inputs: Inputs) -> list[dict[str, Any]] | None:
 
 def load(assessment: Any) -> Inputs:
     """Read what ``analyse`` needs for ``assessment`` in a fixed number of queries."""
-    from django.db.models import Count, Max
-
-    from assessments.models import (
-        Answer,
-        Assessment,
-        NationalMeasure,
-        OperationalData,
-        TechnicalAssistanceNeed,
-    )
-    from framework.models import Agency, Item, Pillar, Requirement, ResourceCitation
-
     fw = assessment.framework_id
     pillars = dict(Pillar.objects.filter(framework_id=fw).values_list("number", "name"))
     requirements = {

@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from assessments.models import Evidence, Finding, OperationalData
+
 from . import charts
 from .gap import gap_analysis
 
@@ -34,6 +36,7 @@ def static_only_fetcher() -> Any:
 
     Its ``refused`` list records every refused address (tests assert none was ever tried).
     """
+    # WeasyPrint is imported where it is used: only the worker renders, and the import is slow.
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
@@ -67,8 +70,6 @@ class Rendered:
 
 def report_html(assessment: Any) -> str:
     """The report's HTML (also used to measure WeasyPrint alone in the bench)."""
-    from assessments.models import Evidence, Finding, OperationalData
-
     gap = gap_analysis(assessment)
     pillars: dict[int, dict[str, Any]] = {
         p["number"]: {**p, "requirements": [], "gaps": []} for p in gap["pillars"]
@@ -112,7 +113,7 @@ def report_html(assessment: Any) -> str:
 
 
 def render(html: str) -> Rendered:
-    from weasyprint import HTML
+    from weasyprint import HTML  # only the worker renders (see static_only_fetcher)
 
     fetcher = static_only_fetcher()
     document = HTML(string=html, base_url=SCHEME, url_fetcher=fetcher).render(pdf_tags=True)

@@ -38,6 +38,7 @@ from assessments.models import (
     TechnicalAssistanceNeed,
 )
 
+from . import pdf
 from .models import ReportJob
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def fingerprint(assessment: Assessment) -> str:
 
 def publish(job_id: int) -> None:
     """Hand the job to the broker; if the broker is down, the sweeper tries again later."""
-    from .tasks import render_report
+    from .tasks import render_report  # here, not at the top: tasks imports this module
 
     try:
         render_report.delay(job_id)
@@ -175,8 +176,6 @@ def heartbeat(job: ReportJob) -> Iterator[None]:
 
 def run(job_id: int) -> Claim:
     """Render the job's report and store it. Raises on failure so the task can retry."""
-    from .pdf import render_report
-
     taken = claim(job_id)
     job = taken.job
     if job is None:
@@ -185,7 +184,7 @@ def run(job_id: int) -> Claim:
         with heartbeat(job):
             assessment = Assessment.objects.select_related("country", "framework").get(pk=job.assessment_id)
             renew(job, progress=30)
-            rendered = render_report(assessment)
+            rendered = pdf.render_report(assessment)
             renew(job, progress=90)
         digest = hashlib.sha256(rendered.pdf).hexdigest()
         with transaction.atomic():

@@ -1,4 +1,5 @@
-"""The gap analysis page and how its scores are computed."""
+"""The read-side pages: the gap analysis and how its scores are computed, report jobs, the
+secretariat's dashboard, and the spreadsheet exports."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import access
+from assessments.models import Assessment, Region
+from framework.models import Framework, Pillar
 
 from . import charts, gap, services
+from . import secretariat as sec
 from .models import ReportJob
+from .spreadsheets import assessment_workbook, matrix_workbook
 
 
 @login_required
@@ -33,7 +39,7 @@ def gap_page(request: HttpRequest, pk: int) -> HttpResponse:
             "strip_standards": mark_safe(charts.heat_strip(result["requirements"], key="standards")),  # noqa: S308
             "strip_measures": mark_safe(charts.heat_strip(result["requirements"], key="measures")),  # noqa: S308
             "jobs": ReportJob.objects.filter(assessment=assessment).order_by("-requested_at")[:5],
-            "may_request": may_request(request.user, assessment),
+            "may_request": access.may_request_report(request.user, assessment),
             "nav": "assessments",
         },
     )
@@ -50,18 +56,11 @@ def how_scores(request: HttpRequest) -> HttpResponse:
 # --- report jobs ---------------------------------------------------------------------------------
 
 
-def may_request(user: object, assessment: object) -> bool:
-    """The country's coordinator, and UNODC reviewers once the assessment is submitted."""
-    from assessments.models import is_reviewer
-
-    return access.is_coordinator(user, assessment.country_id) or is_reviewer(user)  # type: ignore[attr-defined]
-
-
 @login_required
 @require_POST
 def request_report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
-    if not may_request(request.user, assessment):
+    if not access.may_request_report(request.user, assessment):
         raise PermissionDenied(_("Reports are requested by the national coordinator or a UNODC reviewer."))
     job = services.request_report(assessment=assessment, by=request.user)
     return redirect(job)
@@ -94,4 +93,69 @@ def pdf_download(job: ReportJob) -> HttpResponseBase:
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the secretariat -----------------------------------------------------------------------------
+
+
+def _secretariat_data(request: HttpRequest) -> dict[str, Any]:
+    """The filtered rows, their pillar matrix and the pillars, for the page and its export."""
+    access.require_reviewer(request.user)
+    rows, matrix = sec.filtered(request.GET)
+    framework = Framework.objects.current()
+    return {
+        "rows": rows,
+        "matrix": matrix,
+        "pillars": list(Pillar.objects.filter(framework=framework).order_by("number")) if framework else [],
+        "filters": {key: request.GET.get(key, "") for key in ("region", "state", "cycle")},
+        "regions": Region.choices,
+        "states": [(st, Assessment.State(st).label) for st in sec.REVIEWED_STATES],
+    }
+
+
+@login_required
+def secretariat(request: HttpRequest) -> HttpResponse:
+    """Every country's current reviewed assessment, the review queue and the pillar matrix."""
+    data = _secretariat_data(request)
+    rows, matrix, pillars = data["rows"], data["matrix"], data["pillars"]
+    now = timezone.now()
+    for row in rows:
+        row.days_waiting = (now - row.submitted_at).days if row.submitted_at else None
+    empty = {"standards": None, "measures": None}
+    table = [(row, [matrix.get(row.pk, {}).get(p.number, empty) for p in pillars]) for row in rows]
+    queue = sorted(
+        (r for r in rows if r.state == Assessment.State.SUBMITTED), key=lambda r: r.submitted_at or now
+    )
+    return render(
+        request,
+        "reports/secretariat.html",
+        {**data, "table": table, "queue": queue, "show_secretariat": True, "nav": "secretariat"},
+    )
+
+
+# --- spreadsheet exports -------------------------------------------------------------------------
+
+
+@login_required
+def secretariat_export(request: HttpRequest) -> HttpResponse:
+    data = _secretariat_data(request)
+    return _xlsx(
+        matrix_workbook(data["rows"], data["matrix"], data["pillars"]), "tip-secretariat-matrix.xlsx"
+    )
+
+
+@login_required
+def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = access.visible_assessment(request.user, pk)
+    name = f"tip-self-assessment-{assessment.country.code}-{assessment.cycle}.xlsx"
+    return _xlsx(assessment_workbook(assessment), name)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response

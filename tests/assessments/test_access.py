@@ -144,8 +144,8 @@ ROUTES: dict[str, list[Route]] = {
     "reports:how-scores": [
         Route("get", lambda w: {}, lambda w: {}, {role: 200 for role in ROLES}),
     ],
-    "assessments:export": [Route("get", own, lambda w: {}, READ)],
-    "assessments:secretariat-export": [
+    "reports:export": [Route("get", own, lambda w: {}, READ)],
+    "reports:secretariat-export": [
         Route(
             "get",
             lambda w: {},
@@ -160,7 +160,7 @@ ROUTES: dict[str, list[Route]] = {
             },
         )
     ],
-    "assessments:secretariat": [
+    "reports:secretariat": [
         Route(
             "get",
             lambda w: {},

@@ -16,10 +16,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from assessments.models import Answer, Assessment, Finding, OperationalData
+from assessments.texts import remove_controls
 from framework.models import Item, Pillar
-
-from .models import Answer, Assessment, Finding, OperationalData
-from .texts import remove_controls
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")

@@ -11,8 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import secretariat, services
+from assessments import services
 from assessments.models import Assessment, Finding, Transition
+from reports import secretariat
 from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
 
 pytestmark = pytest.mark.django_db

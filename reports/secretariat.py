@@ -27,7 +27,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from .models import INDICATOR_CREDIT, MEASURE_CREDIT, Answer, AnswerStatus, Assessment, Finding, Transition
+from assessments.models import (
+    INDICATOR_CREDIT,
+    MEASURE_CREDIT,
+    Answer,
+    AnswerStatus,
+    Assessment,
+    Finding,
+    Region,
+    Transition,
+)
 
 REVIEWED_STATES = (
     Assessment.State.SUBMITTED,
@@ -123,8 +132,6 @@ def filtered(
     params: Mapping[str, str],
 ) -> tuple[list[Assessment], dict[int, dict[int, dict[str, float | None]]]]:
     """The rows and matrix for the filters in ``params`` (region, state, cycle); bad values are ignored."""
-    from .models import Region
-
     region, state, cycle = params.get("region", ""), params.get("state", ""), params.get("cycle", "")
     rows = list(
         current_assessments(
