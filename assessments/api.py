@@ -811,11 +811,12 @@ class _RequirementScoped(InAssessment, viewsets.ModelViewSet):
             setattr(instance, field, value)
         serializer.instance = self.save_instance(instance)
 
+    def delete_instance(self, instance: Any) -> None:
+        raise NotImplementedError
+
     def perform_destroy(self, instance: Any) -> None:
         self.writable_assessment()
-        if not instance.assessment.is_editable:
-            raise StateConflict("This assessment can no longer be changed.")
-        instance.delete()
+        self.delete_instance(instance)
 
 
 @nested_schema
@@ -832,6 +833,9 @@ class NationalMeasureViewSet(_RequirementScoped):
     def save_instance(self, instance: Any) -> Any:
         return services.save_national_measure(measure=instance, by=self.request.user)
 
+    def delete_instance(self, instance: Any) -> None:
+        services.delete_national_measure(measure=instance, by=self.request.user)
+
 
 @nested_schema
 class TechnicalAssistanceNeedViewSet(_RequirementScoped):
@@ -846,6 +850,9 @@ class TechnicalAssistanceNeedViewSet(_RequirementScoped):
 
     def save_instance(self, instance: Any) -> Any:
         return services.save_ta_need(need=instance, by=self.request.user)
+
+    def delete_instance(self, instance: Any) -> None:
+        services.delete_ta_need(need=instance, by=self.request.user)
 
 
 # --- submission and review -----------------------------------------------------------------------

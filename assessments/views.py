@@ -46,6 +46,7 @@ from .models import (
     TechnicalAssistanceNeed,
     is_reviewer,
 )
+from .workflow import STEPS, steps_from
 
 User = get_user_model()
 
@@ -213,9 +214,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def available_steps(user: Any, assessment: Assessment) -> list[tuple[str, str]]:
     """The workflow steps this user may take from the assessment's present state."""
     return [
-        (action, str(ACTIONS[action]))
-        for action, (sources, _target) in services.TRANSITIONS.items()
-        if assessment.state in sources and access.may_take(user, assessment, action)
+        (action, str(STEPS[action].label))
+        for action in steps_from(assessment.state)
+        if access.may_take(user, assessment, action)
     ]
 
 
@@ -744,7 +745,7 @@ def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return redirect(reverse("assessments:requirement", args=[pk, code]) + "#ta-needs")
 
 
-def _requirement_record(model: Any, form_class: Any, service: Any, label: str) -> Any:
+def _requirement_record(model: Any, form_class: Any, service: Any, remove: Any, label: str) -> Any:
     """Edit (GET/POST) or delete (POST action=delete) a national measure or TA need."""
 
     @login_required
@@ -761,10 +762,12 @@ def _requirement_record(model: Any, form_class: Any, service: Any, label: str) -
         form = form_class(request.POST or None, instance=record, **extra)
         if request.method == "POST":
             if request.POST.get("action") == "delete":
-                if not assessment.is_editable:
-                    messages.error(request, _("This assessment can no longer be changed."))
+                try:
+                    remove(record, request.user)
+                except ValidationError as exc:
+                    for message in _errors(exc):
+                        messages.error(request, message)
                 else:
-                    record.delete()
                     messages.success(request, _("Removed."))
                 return redirect(back)
             if form.is_valid():
@@ -793,12 +796,14 @@ measure_edit = _requirement_record(
     NationalMeasure,
     NationalMeasureForm,
     lambda m, by: services.save_national_measure(measure=m, by=by),
+    lambda m, by: services.delete_national_measure(measure=m, by=by),
     "national measure",
 )
 ta_need_edit = _requirement_record(
     TechnicalAssistanceNeed,
     TechnicalAssistanceNeedForm,
     lambda n, by: services.save_ta_need(need=n, by=by),
+    lambda n, by: services.delete_ta_need(need=n, by=by),
     "technical assistance need",
 )
 
@@ -872,20 +877,13 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- submission and review -----------------------------------------------------------------------
 
-ACTIONS = {
-    "submit": _("Submit to UNODC"),
-    "start_review": _("Start the review"),
-    "return": _("Return to the country"),
-    "accept": _("Accept"),
-}
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """GET: confirm the step (listing what is still open before a submission). POST: take it."""
     assessment = access.visible_assessment(request.user, pk)
-    if action not in ACTIONS:
+    if action not in STEPS:
         raise Http404("No such step.")
     if not access.may_take(request.user, assessment, action):
         raise PermissionDenied(_("Your role does not allow this step."))
@@ -916,7 +914,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         {
             "assessment": assessment,
             "action": action,
-            "label": ACTIONS[action],
+            "label": STEPS[action].label,
             "open_items": services.open_items(assessment) if action == "submit" else [],
             "open_findings": assessment.findings.filter(status="open").count(),
             "comment": request.POST.get("comment", ""),
