@@ -7,14 +7,13 @@ byte for byte like a missing one), every write through ``access.require_write`` 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from framework.models import DisaggregationDimension, Item, Requirement
 
-from . import access, services
+from . import access, selectors, services
 from .forms import (
     AssessmentCreateForm,
     EvidenceFileForm,
@@ -34,12 +33,10 @@ from .forms import (
 )
 from .models import (
     Answer,
-    AnswerEvidence,
     Assessment,
     Country,
     Evidence,
     Finding,
-    FindingReply,
     Membership,
     NationalMeasure,
     OperationalData,
@@ -118,94 +115,29 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/create.html", {"form": form, "nav": "assessments"})
 
 
-def pillar_progress(assessment: Assessment) -> list[dict[str, Any]]:
-    """Per pillar: assessed items, answered, and the mix of statuses, in one query."""
-    rows = (
-        Answer.objects.filter(assessment=assessment)
-        .values("item__pillar__number", "item__pillar__name", "status")
-        .annotate(n=Count("pk"))
-        .order_by("item__pillar__number")
-    )
-    pillars: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        p = pillars.setdefault(
-            row["item__pillar__number"],
-            {
-                "number": row["item__pillar__number"],
-                "name": row["item__pillar__name"],
-                "total": 0,
-                "answered": 0,
-                "mix": {},
-            },
-        )
-        p["total"] += row["n"]
-        if row["status"] != Answer.Status.NOT_ASSESSED:
-            p["answered"] += row["n"]
-        p["mix"][row["status"]] = row["n"]
-    labels = dict(Answer.Status.choices)
-    out = []
-    for p in pillars.values():
-        p["percent"] = round(100 * p["answered"] / p["total"]) if p["total"] else 0
-        mix, x = [], 0.0
-        for s, n in sorted(p["mix"].items(), key=lambda kv: list(labels).index(kv[0])):
-            width = 100 * n / p["total"]
-            mix.append({"status": s, "label": labels[s], "n": n, "x": round(x, 2), "width": round(width, 2)})
-            x += width
-        p["mix"] = mix
-        out.append(p)
-    return out
-
-
-FILTERS = {
-    "unanswered": Q(status=Answer.Status.NOT_ASSESSED),
-    "carried": Q(carried_over=True),
-}
-
-
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
     show = request.GET.get("show", "")
-    requirements = (
-        Requirement.objects.filter(framework=assessment.framework)
-        .select_related("pillar")
-        .annotate(
-            total=Count("items__answers", filter=Q(items__answers__assessment=assessment)),
-            answered=Count(
-                "items__answers",
-                filter=Q(items__answers__assessment=assessment)
-                & ~Q(items__answers__status=Answer.Status.NOT_ASSESSED),
-            ),
-        )
-        .order_by("pillar__number", "position")
-    )
-    answers = Answer.objects.filter(assessment=assessment).select_related("item__requirement")
     baseline = Assessment.objects.baseline_of(assessment).first()
-    listing: Any = None
-    if show == "mine":
-        listing = answers.filter(assignee_id=request.user.pk)
-    elif show == "changed" and baseline is not None:
-        before = dict(Answer.objects.filter(assessment=baseline).values_list("item__code", "status"))
-        listing = [a for a in answers if before.get(a.item.code, Answer.Status.NOT_ASSESSED) != a.status]
-    elif show in FILTERS:
-        listing = answers.filter(FILTERS[show])
+    answers = Answer.objects.filter(assessment=assessment).select_related("item__requirement")
     return render(
         request,
         "assessments/dashboard.html",
         {
             "assessment": assessment,
-            "pillars": pillar_progress(assessment),
-            "requirements": requirements,
+            "pillars": selectors.pillar_progress(assessment=assessment),
+            "requirements": selectors.requirement_progress(assessment=assessment),
             "mine": answers.filter(assignee_id=request.user.pk)[:50],
             "show": show,
             "baseline": baseline,
-            "listing": listing,
+            "listing": selectors.dashboard_listing(
+                assessment=assessment, user=request.user, show=show, baseline=baseline
+            ),
             "can_write": access.can_write(request.user, assessment),
             "steps": available_steps(request.user, assessment),
             "transitions": assessment.transitions.select_related("by"),
-            "findings": Finding.objects.filter(assessment=assessment, status=Finding.Status.OPEN)
-            .select_related("requirement", "item")
-            .order_by("requirement__pillar__number", "requirement__position", "created_at"),
+            "findings": selectors.open_findings(assessment=assessment),
             "nav": "assessments",
         },
     )
@@ -223,89 +155,11 @@ def available_steps(user: Any, assessment: Assessment) -> list[tuple[str, str]]:
 # --- the requirement page ------------------------------------------------------------------------
 
 
-RECENT_YEARS = 3
-
-
-def requirement_context(request: HttpRequest, assessment: Assessment, code: str) -> dict[str, Any]:
-    requirement = get_object_or_404(
-        Requirement.objects.select_related("pillar").prefetch_related(
-            Prefetch("items", queryset=Item.objects.order_by("kind_order", "position"))
-        ),
-        framework=assessment.framework,
-        code=code,
-    )
-    answers = {
-        a.item_id: a
-        for a in Answer.objects.filter(assessment=assessment, item__requirement=requirement)
-        .select_related("assignee", "updated_by")
-        .prefetch_related("evidence")
-    }
-    data_by_item: dict[int, list[OperationalData]] = defaultdict(list)
-    for row in (
-        OperationalData.objects.filter(assessment=assessment, indicator__requirement=requirement)
-        .prefetch_related("breakdowns")
-        .order_by("-period")
-    ):
-        data_by_item[row.indicator_id].append(row)
-    items = list(requirement.items.all())
-    assessed = [(item, answers.get(item.pk)) for item in items if item.is_assessed]
-    # The latest years are shown; earlier ones load when asked for (a long history is heavy on a slow line).
-    indicators = [
-        (
-            item,
-            data_by_item.get(item.pk, [])[:RECENT_YEARS],
-            len(data_by_item.get(item.pk, [])) - RECENT_YEARS,
-        )
-        for item in items
-        if item.kind == Item.Kind.OPERATIONAL_INDICATOR
-    ]
-    writers = User.objects.filter(
-        memberships__country=assessment.country,
-        memberships__role__in=(Membership.Role.COORDINATOR, Membership.Role.CONTRIBUTOR),
-    ).order_by("email")
-    can_write = access.can_write(request.user, assessment) and assessment.is_editable
-    # Reviewers review other countries; a team member's page needs no query about reviewers.
-    reviewing = access.role_in(request.user, assessment.country_id) is None and is_reviewer(request.user)
-    return {
-        "assessment": assessment,
-        "requirement": requirement,
-        "objectives": [i for i in items if i.kind == Item.Kind.OBJECTIVE],
-        "assessed": assessed,
-        "indicators": indicators,
-        "writers": list(writers),
-        "measures": NationalMeasure.objects.filter(assessment=assessment, requirement=requirement),
-        "ta_needs": TechnicalAssistanceNeed.objects.filter(
-            assessment=assessment, requirement=requirement
-        ).select_related("area", "item"),
-        "measure_form": NationalMeasureForm(),
-        "can_write": can_write,
-        "is_reviewer": reviewing,
-        "can_reply": (can_write or reviewing)
-        and assessment.state
-        in (Assessment.State.SUBMITTED, Assessment.State.IN_REVIEW, Assessment.State.RETURNED),
-        "review_open": assessment.state in (Assessment.State.SUBMITTED, Assessment.State.IN_REVIEW),
-        # A draft has never been reviewed: no findings to fetch.
-        "findings": []
-        if assessment.state == Assessment.State.DRAFT
-        else Finding.objects.filter(assessment=assessment, requirement=requirement)
-        .select_related("item", "created_by", "resolved_by")
-        .prefetch_related(Prefetch("replies", queryset=FindingReply.objects.select_related("author")))
-        .order_by("status", "created_at"),
-        "rating_choices": [
-            (v, label) for v, label in Answer.Status.choices if v != Answer.Status.NOT_ASSESSED
-        ],
-        "statuses": Answer.Status,
-        "neighbours": Requirement.objects.filter(framework=assessment.framework)
-        .only("code", "title", "pillar_id")
-        .order_by("pillar__number", "position"),
-        "nav": "assessments",
-    }
-
-
 @login_required
 def requirement_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
-    return render(request, "assessments/requirement.html", requirement_context(request, assessment, code))
+    context = selectors.requirement_context(assessment=assessment, code=code, user=request.user)
+    return render(request, "assessments/requirement.html", {**context, "measure_form": NationalMeasureForm()})
 
 
 def _visible_answer(request: HttpRequest, pk: int, answer_pk: int) -> tuple[Assessment, Answer]:
@@ -399,7 +253,9 @@ def _status(
 
 
 def _answer_fragment(request: HttpRequest, assessment: Assessment, answer: Answer) -> HttpResponse:
-    ctx = requirement_context(request, assessment, answer.item.requirement.code)
+    ctx = selectors.requirement_context(
+        assessment=assessment, code=answer.item.requirement.code, user=request.user
+    )
     pair = next((p for p in ctx["assessed"] if p[0].pk == answer.item_id), None)
     if pair is None:
         raise Http404
@@ -445,31 +301,7 @@ def answer_evidence(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespon
 @login_required
 def answer_history(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     assessment, answer = _visible_answer(request, pk, answer_pk)
-    records = list(
-        answer.history.select_related("history_user").order_by("-history_date", "-history_id")[:200]
-    )
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        diff = newer.diff_against(older).changes if older is not None else []
-        changes.append(
-            {
-                "record": newer,
-                "changes": [c for c in diff if c.field not in {"version", "updated_by"}],
-                "is_creation": older is None,
-            }
-        )
-    titles = dict(Evidence.objects.filter(assessment=assessment).values_list("pk", "title"))
-    links = [
-        {
-            "record": r,
-            "title": titles.get(r.evidence_id, _("(removed from the library)")),
-            "added": r.history_type == "+",
-        }
-        for r in AnswerEvidence.history.filter(answer_id=answer.pk)
-        .exclude(history_type="~")
-        .select_related("history_user")
-        .order_by("-history_date")[:200]
-    ]
+    changes, links = selectors.answer_history(assessment=assessment, answer=answer)
     return render(
         request,
         "assessments/history.html",
@@ -501,7 +333,7 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         context = {
             "assessment": assessment,
             "item": indicator,
-            "rows": list(rows.order_by("-period")[RECENT_YEARS:]),
+            "rows": list(rows.order_by("-period")[selectors.RECENT_YEARS :]),
             "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
         }
         return render(request, "assessments/_data_rows.html", context)
@@ -915,7 +747,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "assessment": assessment,
             "action": action,
             "label": STEPS[action].label,
-            "open_items": services.open_items(assessment) if action == "submit" else [],
+            "open_items": selectors.open_items(assessment=assessment) if action == "submit" else [],
             "open_findings": assessment.findings.filter(status="open").count(),
             "comment": request.POST.get("comment", ""),
             "nav": "assessments",

@@ -28,7 +28,7 @@ from .data import DATA_FIELDS, save_data, set_breakdowns
 from .evidence import add_file_evidence, add_link_evidence, delete_evidence
 from .filetypes import ALLOWED_TYPES, sniff
 from .records import delete_national_measure, delete_ta_need, save_national_measure, save_ta_need
-from .review import add_finding, open_items, reply_to_finding, set_finding_status, transition
+from .review import add_finding, reply_to_finding, set_finding_status, transition
 from .teams import add_member, change_member_role, remove_member
 
 __all__ = [
@@ -50,7 +50,6 @@ __all__ = [
     "delete_evidence",
     "delete_national_measure",
     "delete_ta_need",
-    "open_items",
     "remove_member",
     "reply_to_finding",
     "require_editable",

@@ -22,19 +22,11 @@ from ..models import (
     Transition,
 )
 from ..notifications import notify
+from ..selectors import open_items
 from ..texts import clean_text, field_limit
 from ..workflow import STEPS
 
 State = Assessment.State
-
-
-def open_items(assessment: Assessment) -> list[Answer]:
-    """Items still 'not yet assessed', in the Framework's order."""
-    return list(
-        Answer.objects.filter(assessment=assessment, status=Answer.Status.NOT_ASSESSED)
-        .select_related("item__requirement")
-        .order_by("item__pillar__number", "item__requirement__position", "item__kind_order", "item__position")
-    )
 
 
 @transaction.atomic
@@ -52,7 +44,7 @@ def transition(
             _("This assessment is %(state)s: it cannot be %(step)s now.")
             % {"state": assessment.get_state_display().lower(), "step": step.past}
         )
-    if action == "submit" and not confirm_open and open_items(assessment):
+    if action == "submit" and not confirm_open and open_items(assessment=assessment):
         raise ValidationError(
             {"confirm_open": _("Some items are not yet assessed. Confirm that you submit with them open.")}
         )
