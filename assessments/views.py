@@ -6,7 +6,9 @@ byte for byte like a missing one), every write through ``access.require_write`` 
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -48,15 +50,28 @@ from .workflow import STEPS, steps_from
 User = get_user_model()
 
 
-def _errors(exc: ValidationError) -> list[str]:
+def error_messages(exc: ValidationError) -> list[str]:
+    """Every message of a ValidationError, field by field, as a person reads them."""
     if hasattr(exc, "message_dict"):
         return [m for msgs in exc.message_dict.values() for m in msgs]
     return list(exc.messages)
 
 
+def add_messages(request: HttpRequest, exc: ValidationError, level: int = messages.ERROR) -> None:
+    """Show every message of a refused change on the next page."""
+    for message in error_messages(exc):
+        messages.add_message(request, level, message)
+
+
+def partial_or_page(request: HttpRequest, partial: str, page: str, context: dict[str, Any]) -> HttpResponse:
+    """The fragment for htmx (a form loaded when opened), the whole page for a plain link."""
+    return render(request, partial if request.headers.get("HX-Request") else page, context)
+
+
 def autosave_login_required(view: Any) -> Any:
     """Autosave requests answer 401 instead of redirecting: the page keeps the text and retries."""
 
+    @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return JsonResponse(
@@ -64,8 +79,6 @@ def autosave_login_required(view: Any) -> Any:
             )
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -107,7 +120,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, _("The assessment is ready to fill in."))
@@ -233,9 +246,9 @@ def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
         response["X-Version"] = str(current.version)
         return response
     except services.ReadOnly as exc:
-        return _status(request, "error", _errors(exc), status=423)
+        return _status(request, "error", error_messages(exc), status=423)
     except ValidationError as exc:
-        return _status(request, "error", _errors(exc), status=422)
+        return _status(request, "error", error_messages(exc), status=422)
     response = _status(request, "saved", [], answer=saved)
     response["X-Version"] = str(saved.version)
     return response
@@ -275,15 +288,14 @@ def answer_evidence(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespon
         cited = set(answer.evidence.values_list("pk", flat=True))
         library = [(e, e.pk in cited) for e in assessment.evidence.order_by("title")]
         context = {"assessment": assessment, "answer": answer, "library": library, "nav": "assessments"}
-        template = (
-            "assessments/_cite_form.html" if request.headers.get("HX-Request") else "assessments/cite.html"
-        )
-        return render(request, template, context)
+        return partial_or_page(request, "assessments/_cite_form.html", "assessments/cite.html", context)
     try:
         ids = [int(x) for x in request.POST.getlist("evidence")]
         services.set_answer_evidence(answer_id=answer.pk, by=request.user, evidence_ids=ids)
     except (ValueError, ValidationError) as exc:
-        errors = _errors(exc) if isinstance(exc, ValidationError) else [_("Choose evidence from the list.")]
+        errors = (
+            error_messages(exc) if isinstance(exc, ValidationError) else [_("Choose evidence from the list.")]
+        )
         if request.headers.get("HX-Request"):
             return _status(request, "error", errors, status=422)
         for message in errors:
@@ -365,9 +377,9 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             response["X-Version"] = str(conflict.current.version)
         return response
     except services.ReadOnly as exc:
-        return _status(request, "error", _errors(exc), status=423)
+        return _status(request, "error", error_messages(exc), status=423)
     except ValidationError as exc:
-        return _status(request, "error", _errors(exc), status=422)
+        return _status(request, "error", error_messages(exc), status=422)
     if not request.headers.get("HX-Request"):
         return redirect(
             reverse("assessments:requirement", args=[pk, indicator.requirement.code]) + f"#{code}"
@@ -404,12 +416,9 @@ def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
             "back": target,
             "nav": "assessments",
         }
-        template = (
-            "assessments/_breakdown_form.html"
-            if request.headers.get("HX-Request")
-            else "assessments/breakdown.html"
+        return partial_or_page(
+            request, "assessments/_breakdown_form.html", "assessments/breakdown.html", context
         )
-        return render(request, template, context)
     access.require_write(request.user, assessment)
     parts: dict[int, Any] = {
         int(k.removeprefix("cat_")): v
@@ -428,8 +437,7 @@ def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
             ),
         )
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     else:
         messages.success(request, _("Breakdown saved."))
     return redirect(target)
@@ -517,8 +525,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
         services.delete_evidence(evidence=evidence, by=request.user)
         messages.success(request, _("Removed from the evidence library."))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     return redirect("assessments:evidence", pk=assessment.pk)
 
 
@@ -557,12 +564,7 @@ def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "ta_form": TechnicalAssistanceNeedForm(requirement=requirement),
             "nav": "assessments",
         }
-        template = (
-            "assessments/_ta_need_form.html"
-            if request.headers.get("HX-Request")
-            else "assessments/ta_need.html"
-        )
-        return render(request, template, context)
+        return partial_or_page(request, "assessments/_ta_need_form.html", "assessments/ta_need.html", context)
     form = TechnicalAssistanceNeedForm(
         request.POST,
         instance=TechnicalAssistanceNeed(assessment=assessment, requirement=requirement),
@@ -577,67 +579,83 @@ def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return redirect(reverse("assessments:requirement", args=[pk, code]) + "#ta-needs")
 
 
-def _requirement_record(model: Any, form_class: Any, service: Any, remove: Any, label: str) -> Any:
-    """Edit (GET/POST) or delete (POST action=delete) a national measure or TA need."""
-
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def view(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-        assessment = access.visible_assessment(request.user, pk)
-        access.require_write(request.user, assessment)
-        record = get_object_or_404(
-            model.objects.select_related("requirement"), pk=record_pk, assessment=assessment
-        )
-        anchor = "#national-measures" if model is NationalMeasure else "#ta-needs"
-        back = reverse("assessments:requirement", args=[pk, record.requirement.code]) + anchor
-        extra = {"requirement": record.requirement} if model is TechnicalAssistanceNeed else {}
-        form = form_class(request.POST or None, instance=record, **extra)
-        if request.method == "POST":
-            if request.POST.get("action") == "delete":
-                try:
-                    remove(record, request.user)
-                except ValidationError as exc:
-                    for message in _errors(exc):
-                        messages.error(request, message)
-                else:
-                    messages.success(request, _("Removed."))
-                return redirect(back)
-            if form.is_valid():
-                try:
-                    service(form.save(commit=False), request.user)
-                except ValidationError as exc:
-                    for message in _errors(exc):
-                        form.add_error(None, message)
-                else:
-                    messages.success(request, _("Saved."))
-                    return redirect(back)
-        context = {
-            "assessment": assessment,
-            "record": record,
-            "form": form,
-            "label": label,
-            "back": back,
-            "nav": "assessments",
-        }
-        return render(request, "assessments/record_edit.html", context)
-
-    return view
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    """Edit (GET/POST) or remove (POST action=delete) a national measure."""
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    measure = get_object_or_404(
+        NationalMeasure.objects.select_related("requirement"), pk=record_pk, assessment=assessment
+    )
+    return _edit_record(
+        request,
+        assessment,
+        NationalMeasureForm(request.POST or None, instance=measure),
+        back=reverse("assessments:requirement", args=[pk, measure.requirement.code]) + "#national-measures",
+        label="national measure",
+        save=lambda m: services.save_national_measure(measure=m, by=request.user),
+        remove=lambda: services.delete_national_measure(measure=measure, by=request.user),
+    )
 
 
-measure_edit = _requirement_record(
-    NationalMeasure,
-    NationalMeasureForm,
-    lambda m, by: services.save_national_measure(measure=m, by=by),
-    lambda m, by: services.delete_national_measure(measure=m, by=by),
-    "national measure",
-)
-ta_need_edit = _requirement_record(
-    TechnicalAssistanceNeed,
-    TechnicalAssistanceNeedForm,
-    lambda n, by: services.save_ta_need(need=n, by=by),
-    lambda n, by: services.delete_ta_need(need=n, by=by),
-    "technical assistance need",
-)
+@login_required
+@require_http_methods(["GET", "POST"])
+def ta_need_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    """Edit (GET/POST) or remove (POST action=delete) a technical-assistance need."""
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    need = get_object_or_404(
+        TechnicalAssistanceNeed.objects.select_related("requirement"), pk=record_pk, assessment=assessment
+    )
+    return _edit_record(
+        request,
+        assessment,
+        TechnicalAssistanceNeedForm(request.POST or None, instance=need, requirement=need.requirement),
+        back=reverse("assessments:requirement", args=[pk, need.requirement.code]) + "#ta-needs",
+        label="technical assistance need",
+        save=lambda n: services.save_ta_need(need=n, by=request.user),
+        remove=lambda: services.delete_ta_need(need=need, by=request.user),
+    )
+
+
+def _edit_record(
+    request: HttpRequest,
+    assessment: Assessment,
+    form: Any,
+    *,
+    back: str,
+    label: str,
+    save: Callable[[Any], Any],
+    remove: Callable[[], None],
+) -> HttpResponse:
+    """The edit page of a national measure or TA need: remove it, save the form, or show it."""
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        try:
+            remove()
+        except ValidationError as exc:
+            add_messages(request, exc)
+        else:
+            messages.success(request, _("Removed."))
+        return redirect(back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.save(commit=False))
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    context = {
+        "assessment": assessment,
+        "record": form.instance,
+        "form": form,
+        "label": label,
+        "back": back,
+        "nav": "assessments",
+    }
+    return render(request, "assessments/record_edit.html", context)
 
 
 def _save_model_form(request: HttpRequest, form: Any, save: Any, success: str) -> None:
@@ -650,8 +668,7 @@ def _save_model_form(request: HttpRequest, form: Any, save: Any, success: str) -
     try:
         save(form.save(commit=False))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
         return
     messages.success(request, success)
 
@@ -688,7 +705,7 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
                     messages.success(request, _("Role changed."))
                 return redirect("assessments:team", code=code)
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message) if action == "add" else messages.error(request, message)
     members = (
         Membership.objects.filter(country=country).select_related("user").order_by("role", "user__email")
@@ -729,12 +746,10 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 confirm_open=request.POST.get("confirm_open") == "on",
             )
         except services.StateError as exc:
-            for message in _errors(exc):
-                messages.warning(request, message)
+            add_messages(request, exc, messages.WARNING)
             return redirect(assessment)
         except ValidationError as exc:
-            for message in _errors(exc):
-                messages.error(request, message)
+            add_messages(request, exc)
         else:
             messages.success(
                 request, _("Done: the assessment is now %(state)s.") % {"state": _state(assessment.pk)}
@@ -782,8 +797,7 @@ def finding_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         )
         messages.success(request, _("Finding recorded."))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     return redirect(reverse("assessments:requirement", args=[pk, code]) + "#findings")
 
 
@@ -805,8 +819,7 @@ def finding_reply(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespons
         services.reply_to_finding(finding=finding, by=request.user, text=request.POST.get("text", ""))
         messages.success(request, _("Reply added."))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     return redirect(
         reverse("assessments:requirement", args=[pk, finding.requirement.code]) + f"#finding-{finding.pk}"
     )
@@ -822,8 +835,7 @@ def finding_status(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
             finding=finding, by=request.user, resolved=request.POST.get("resolved") == "1"
         )
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     return redirect(
         reverse("assessments:requirement", args=[pk, finding.requirement.code]) + f"#finding-{finding.pk}"
     )
