@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Assessment, Country, Membership, is_reviewer
+from .workflow import STEPS
 
 
 def role_in(user: Any, country: Country | int) -> str | None:
@@ -70,7 +71,10 @@ def require_reviewer(user: Any) -> None:
 
 def may_take(user: Any, assessment: Assessment, action: str) -> bool:
     """Whether the user's role allows the workflow step (the state is the service's business)."""
-    if action == "submit":
+    step = STEPS.get(action)
+    if step is None:
+        return False
+    if step.taken_by == "coordinator":
         return is_coordinator(user, assessment.country_id)
     return is_reviewer(user)
 

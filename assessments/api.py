@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,11 +56,6 @@ class PreconditionRequired(APIException):
     default_code = "precondition_required"
 
 
-class StateConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "read_only"
-
-
 def etag(version: int) -> str:
     return f'"{version}"'
 
@@ -74,23 +68,6 @@ def if_match(request: Request) -> int:
     if not value.isdigit():
         raise ValidationError({"If-Match": "Not an ETag of this API."})
     return int(value)
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus the services' errors: read-only or wrong state is 409, invalid is 400."""
-    from rest_framework.views import exception_handler as drf_handler
-
-    if isinstance(exc, services.ReadOnly | services.StateError):
-        exc = StateConflict(exc.messages[0])
-    elif isinstance(exc, DjangoValidationError):
-        exc = django_errors(exc)
-    return drf_handler(exc, context)
-
-
-def django_errors(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
 
 
 # --- serializers ---------------------------------------------------------------------------------
@@ -760,11 +737,12 @@ class _RequirementScoped(InAssessment, viewsets.ModelViewSet):
             setattr(instance, field, value)
         serializer.instance = self.save_instance(instance)
 
+    def delete_instance(self, instance: Any) -> None:
+        raise NotImplementedError
+
     def perform_destroy(self, instance: Any) -> None:
         self.writable_assessment()
-        if not instance.assessment.is_editable:
-            raise StateConflict("This assessment can no longer be changed.")
-        instance.delete()
+        self.delete_instance(instance)
 
 
 @nested_schema
@@ -781,6 +759,9 @@ class NationalMeasureViewSet(_RequirementScoped):
     def save_instance(self, instance: Any) -> Any:
         return services.save_national_measure(measure=instance, by=self.request.user)
 
+    def delete_instance(self, instance: Any) -> None:
+        services.delete_national_measure(measure=instance, by=self.request.user)
+
 
 @nested_schema
 class TechnicalAssistanceNeedViewSet(_RequirementScoped):
@@ -795,6 +776,9 @@ class TechnicalAssistanceNeedViewSet(_RequirementScoped):
 
     def save_instance(self, instance: Any) -> Any:
         return services.save_ta_need(need=instance, by=self.request.user)
+
+    def delete_instance(self, instance: Any) -> None:
+        services.delete_ta_need(need=instance, by=self.request.user)
 
 
 # --- submission and review -----------------------------------------------------------------------

@@ -6,15 +6,16 @@ byte for byte like a missing one), every write through ``access.require_write`` 
 
 from __future__ import annotations
 
+import functools
 import json
-from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from framework.models import DisaggregationDimension, Item, Requirement
 
-from . import access, services
+from . import access, selectors, services
 from .forms import (
     AssessmentCreateForm,
     EvidenceFileForm,
@@ -34,31 +35,43 @@ from .forms import (
 )
 from .models import (
     Answer,
-    AnswerEvidence,
     Assessment,
     Country,
     Evidence,
     Finding,
-    FindingReply,
     Membership,
     NationalMeasure,
     OperationalData,
     TechnicalAssistanceNeed,
     is_reviewer,
 )
+from .workflow import STEPS, steps_from
 
 User = get_user_model()
 
 
-def _errors(exc: ValidationError) -> list[str]:
+def error_messages(exc: ValidationError) -> list[str]:
+    """Every message of a ValidationError, field by field, as a person reads them."""
     if hasattr(exc, "message_dict"):
         return [m for msgs in exc.message_dict.values() for m in msgs]
     return list(exc.messages)
 
 
+def add_messages(request: HttpRequest, exc: ValidationError, level: int = messages.ERROR) -> None:
+    """Show every message of a refused change on the next page."""
+    for message in error_messages(exc):
+        messages.add_message(request, level, message)
+
+
+def partial_or_page(request: HttpRequest, partial: str, page: str, context: dict[str, Any]) -> HttpResponse:
+    """The fragment for htmx (a form loaded when opened), the whole page for a plain link."""
+    return render(request, partial if request.headers.get("HX-Request") else page, context)
+
+
 def autosave_login_required(view: Any) -> Any:
     """Autosave requests answer 401 instead of redirecting: the page keeps the text and retries."""
 
+    @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return JsonResponse(
@@ -66,8 +79,6 @@ def autosave_login_required(view: Any) -> Any:
             )
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -109,7 +120,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, _("The assessment is ready to fill in."))
@@ -117,94 +128,29 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/create.html", {"form": form, "nav": "assessments"})
 
 
-def pillar_progress(assessment: Assessment) -> list[dict[str, Any]]:
-    """Per pillar: assessed items, answered, and the mix of statuses, in one query."""
-    rows = (
-        Answer.objects.filter(assessment=assessment)
-        .values("item__pillar__number", "item__pillar__name", "status")
-        .annotate(n=Count("pk"))
-        .order_by("item__pillar__number")
-    )
-    pillars: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        p = pillars.setdefault(
-            row["item__pillar__number"],
-            {
-                "number": row["item__pillar__number"],
-                "name": row["item__pillar__name"],
-                "total": 0,
-                "answered": 0,
-                "mix": {},
-            },
-        )
-        p["total"] += row["n"]
-        if row["status"] != Answer.Status.NOT_ASSESSED:
-            p["answered"] += row["n"]
-        p["mix"][row["status"]] = row["n"]
-    labels = dict(Answer.Status.choices)
-    out = []
-    for p in pillars.values():
-        p["percent"] = round(100 * p["answered"] / p["total"]) if p["total"] else 0
-        mix, x = [], 0.0
-        for s, n in sorted(p["mix"].items(), key=lambda kv: list(labels).index(kv[0])):
-            width = 100 * n / p["total"]
-            mix.append({"status": s, "label": labels[s], "n": n, "x": round(x, 2), "width": round(width, 2)})
-            x += width
-        p["mix"] = mix
-        out.append(p)
-    return out
-
-
-FILTERS = {
-    "unanswered": Q(status=Answer.Status.NOT_ASSESSED),
-    "carried": Q(carried_over=True),
-}
-
-
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
     show = request.GET.get("show", "")
-    requirements = (
-        Requirement.objects.filter(framework=assessment.framework)
-        .select_related("pillar")
-        .annotate(
-            total=Count("items__answers", filter=Q(items__answers__assessment=assessment)),
-            answered=Count(
-                "items__answers",
-                filter=Q(items__answers__assessment=assessment)
-                & ~Q(items__answers__status=Answer.Status.NOT_ASSESSED),
-            ),
-        )
-        .order_by("pillar__number", "position")
-    )
-    answers = Answer.objects.filter(assessment=assessment).select_related("item__requirement")
     baseline = Assessment.objects.baseline_of(assessment).first()
-    listing: Any = None
-    if show == "mine":
-        listing = answers.filter(assignee_id=request.user.pk)
-    elif show == "changed" and baseline is not None:
-        before = dict(Answer.objects.filter(assessment=baseline).values_list("item__code", "status"))
-        listing = [a for a in answers if before.get(a.item.code, Answer.Status.NOT_ASSESSED) != a.status]
-    elif show in FILTERS:
-        listing = answers.filter(FILTERS[show])
+    answers = Answer.objects.filter(assessment=assessment).select_related("item__requirement")
     return render(
         request,
         "assessments/dashboard.html",
         {
             "assessment": assessment,
-            "pillars": pillar_progress(assessment),
-            "requirements": requirements,
+            "pillars": selectors.pillar_progress(assessment=assessment),
+            "requirements": selectors.requirement_progress(assessment=assessment),
             "mine": answers.filter(assignee_id=request.user.pk)[:50],
             "show": show,
             "baseline": baseline,
-            "listing": listing,
+            "listing": selectors.dashboard_listing(
+                assessment=assessment, user=request.user, show=show, baseline=baseline
+            ),
             "can_write": access.can_write(request.user, assessment),
             "steps": available_steps(request.user, assessment),
             "transitions": assessment.transitions.select_related("by"),
-            "findings": Finding.objects.filter(assessment=assessment, status=Finding.Status.OPEN)
-            .select_related("requirement", "item")
-            .order_by("requirement__pillar__number", "requirement__position", "created_at"),
+            "findings": selectors.open_findings(assessment=assessment),
             "nav": "assessments",
         },
     )
@@ -213,98 +159,20 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def available_steps(user: Any, assessment: Assessment) -> list[tuple[str, str]]:
     """The workflow steps this user may take from the assessment's present state."""
     return [
-        (action, str(ACTIONS[action]))
-        for action, (sources, _target) in services.TRANSITIONS.items()
-        if assessment.state in sources and access.may_take(user, assessment, action)
+        (action, str(STEPS[action].label))
+        for action in steps_from(assessment.state)
+        if access.may_take(user, assessment, action)
     ]
 
 
 # --- the requirement page ------------------------------------------------------------------------
 
 
-RECENT_YEARS = 3
-
-
-def requirement_context(request: HttpRequest, assessment: Assessment, code: str) -> dict[str, Any]:
-    requirement = get_object_or_404(
-        Requirement.objects.select_related("pillar").prefetch_related(
-            Prefetch("items", queryset=Item.objects.order_by("kind_order", "position"))
-        ),
-        framework=assessment.framework,
-        code=code,
-    )
-    answers = {
-        a.item_id: a
-        for a in Answer.objects.filter(assessment=assessment, item__requirement=requirement)
-        .select_related("assignee", "updated_by")
-        .prefetch_related("evidence")
-    }
-    data_by_item: dict[int, list[OperationalData]] = defaultdict(list)
-    for row in (
-        OperationalData.objects.filter(assessment=assessment, indicator__requirement=requirement)
-        .prefetch_related("breakdowns")
-        .order_by("-period")
-    ):
-        data_by_item[row.indicator_id].append(row)
-    items = list(requirement.items.all())
-    assessed = [(item, answers.get(item.pk)) for item in items if item.is_assessed]
-    # The latest years are shown; earlier ones load when asked for (a long history is heavy on a slow line).
-    indicators = [
-        (
-            item,
-            data_by_item.get(item.pk, [])[:RECENT_YEARS],
-            len(data_by_item.get(item.pk, [])) - RECENT_YEARS,
-        )
-        for item in items
-        if item.kind == Item.Kind.OPERATIONAL_INDICATOR
-    ]
-    writers = User.objects.filter(
-        memberships__country=assessment.country,
-        memberships__role__in=(Membership.Role.COORDINATOR, Membership.Role.CONTRIBUTOR),
-    ).order_by("email")
-    can_write = access.can_write(request.user, assessment) and assessment.is_editable
-    # Reviewers review other countries; a team member's page needs no query about reviewers.
-    reviewing = access.role_in(request.user, assessment.country_id) is None and is_reviewer(request.user)
-    return {
-        "assessment": assessment,
-        "requirement": requirement,
-        "objectives": [i for i in items if i.kind == Item.Kind.OBJECTIVE],
-        "assessed": assessed,
-        "indicators": indicators,
-        "writers": list(writers),
-        "measures": NationalMeasure.objects.filter(assessment=assessment, requirement=requirement),
-        "ta_needs": TechnicalAssistanceNeed.objects.filter(
-            assessment=assessment, requirement=requirement
-        ).select_related("area", "item"),
-        "measure_form": NationalMeasureForm(),
-        "can_write": can_write,
-        "is_reviewer": reviewing,
-        "can_reply": (can_write or reviewing)
-        and assessment.state
-        in (Assessment.State.SUBMITTED, Assessment.State.IN_REVIEW, Assessment.State.RETURNED),
-        "review_open": assessment.state in (Assessment.State.SUBMITTED, Assessment.State.IN_REVIEW),
-        # A draft has never been reviewed: no findings to fetch.
-        "findings": []
-        if assessment.state == Assessment.State.DRAFT
-        else Finding.objects.filter(assessment=assessment, requirement=requirement)
-        .select_related("item", "created_by", "resolved_by")
-        .prefetch_related(Prefetch("replies", queryset=FindingReply.objects.select_related("author")))
-        .order_by("status", "created_at"),
-        "rating_choices": [
-            (v, label) for v, label in Answer.Status.choices if v != Answer.Status.NOT_ASSESSED
-        ],
-        "statuses": Answer.Status,
-        "neighbours": Requirement.objects.filter(framework=assessment.framework)
-        .only("code", "title", "pillar_id")
-        .order_by("pillar__number", "position"),
-        "nav": "assessments",
-    }
-
-
 @login_required
 def requirement_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
-    return render(request, "assessments/requirement.html", requirement_context(request, assessment, code))
+    context = selectors.requirement_context(assessment=assessment, code=code, user=request.user)
+    return render(request, "assessments/requirement.html", {**context, "measure_form": NationalMeasureForm()})
 
 
 def _visible_answer(request: HttpRequest, pk: int, answer_pk: int) -> tuple[Assessment, Answer]:
@@ -378,9 +246,9 @@ def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
         response["X-Version"] = str(current.version)
         return response
     except services.ReadOnly as exc:
-        return _status(request, "error", _errors(exc), status=423)
+        return _status(request, "error", error_messages(exc), status=423)
     except ValidationError as exc:
-        return _status(request, "error", _errors(exc), status=422)
+        return _status(request, "error", error_messages(exc), status=422)
     response = _status(request, "saved", [], answer=saved)
     response["X-Version"] = str(saved.version)
     return response
@@ -398,7 +266,9 @@ def _status(
 
 
 def _answer_fragment(request: HttpRequest, assessment: Assessment, answer: Answer) -> HttpResponse:
-    ctx = requirement_context(request, assessment, answer.item.requirement.code)
+    ctx = selectors.requirement_context(
+        assessment=assessment, code=answer.item.requirement.code, user=request.user
+    )
     pair = next((p for p in ctx["assessed"] if p[0].pk == answer.item_id), None)
     if pair is None:
         raise Http404
@@ -418,15 +288,14 @@ def answer_evidence(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespon
         cited = set(answer.evidence.values_list("pk", flat=True))
         library = [(e, e.pk in cited) for e in assessment.evidence.order_by("title")]
         context = {"assessment": assessment, "answer": answer, "library": library, "nav": "assessments"}
-        template = (
-            "assessments/_cite_form.html" if request.headers.get("HX-Request") else "assessments/cite.html"
-        )
-        return render(request, template, context)
+        return partial_or_page(request, "assessments/_cite_form.html", "assessments/cite.html", context)
     try:
         ids = [int(x) for x in request.POST.getlist("evidence")]
         services.set_answer_evidence(answer_id=answer.pk, by=request.user, evidence_ids=ids)
     except (ValueError, ValidationError) as exc:
-        errors = _errors(exc) if isinstance(exc, ValidationError) else [_("Choose evidence from the list.")]
+        errors = (
+            error_messages(exc) if isinstance(exc, ValidationError) else [_("Choose evidence from the list.")]
+        )
         if request.headers.get("HX-Request"):
             return _status(request, "error", errors, status=422)
         for message in errors:
@@ -444,31 +313,7 @@ def answer_evidence(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespon
 @login_required
 def answer_history(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     assessment, answer = _visible_answer(request, pk, answer_pk)
-    records = list(
-        answer.history.select_related("history_user").order_by("-history_date", "-history_id")[:200]
-    )
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        diff = newer.diff_against(older).changes if older is not None else []
-        changes.append(
-            {
-                "record": newer,
-                "changes": [c for c in diff if c.field not in {"version", "updated_by"}],
-                "is_creation": older is None,
-            }
-        )
-    titles = dict(Evidence.objects.filter(assessment=assessment).values_list("pk", "title"))
-    links = [
-        {
-            "record": r,
-            "title": titles.get(r.evidence_id, _("(removed from the library)")),
-            "added": r.history_type == "+",
-        }
-        for r in AnswerEvidence.history.filter(answer_id=answer.pk)
-        .exclude(history_type="~")
-        .select_related("history_user")
-        .order_by("-history_date")[:200]
-    ]
+    changes, links = selectors.answer_history(assessment=assessment, answer=answer)
     return render(
         request,
         "assessments/history.html",
@@ -500,7 +345,7 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         context = {
             "assessment": assessment,
             "item": indicator,
-            "rows": list(rows.order_by("-period")[RECENT_YEARS:]),
+            "rows": list(rows.order_by("-period")[selectors.RECENT_YEARS :]),
             "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
         }
         return render(request, "assessments/_data_rows.html", context)
@@ -532,9 +377,9 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             response["X-Version"] = str(conflict.current.version)
         return response
     except services.ReadOnly as exc:
-        return _status(request, "error", _errors(exc), status=423)
+        return _status(request, "error", error_messages(exc), status=423)
     except ValidationError as exc:
-        return _status(request, "error", _errors(exc), status=422)
+        return _status(request, "error", error_messages(exc), status=422)
     if not request.headers.get("HX-Request"):
         return redirect(
             reverse("assessments:requirement", args=[pk, indicator.requirement.code]) + f"#{code}"
@@ -571,12 +416,9 @@ def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
             "back": target,
             "nav": "assessments",
         }
-        template = (
-            "assessments/_breakdown_form.html"
-            if request.headers.get("HX-Request")
-            else "assessments/breakdown.html"
+        return partial_or_page(
+            request, "assessments/_breakdown_form.html", "assessments/breakdown.html", context
         )
-        return render(request, template, context)
     access.require_write(request.user, assessment)
     parts: dict[int, Any] = {
         int(k.removeprefix("cat_")): v
@@ -595,8 +437,7 @@ def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
             ),
         )
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     else:
         messages.success(request, _("Breakdown saved."))
     return redirect(target)
@@ -684,8 +525,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
         services.delete_evidence(evidence=evidence, by=request.user)
         messages.success(request, _("Removed from the evidence library."))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     return redirect("assessments:evidence", pk=assessment.pk)
 
 
@@ -724,12 +564,7 @@ def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "ta_form": TechnicalAssistanceNeedForm(requirement=requirement),
             "nav": "assessments",
         }
-        template = (
-            "assessments/_ta_need_form.html"
-            if request.headers.get("HX-Request")
-            else "assessments/ta_need.html"
-        )
-        return render(request, template, context)
+        return partial_or_page(request, "assessments/_ta_need_form.html", "assessments/ta_need.html", context)
     form = TechnicalAssistanceNeedForm(
         request.POST,
         instance=TechnicalAssistanceNeed(assessment=assessment, requirement=requirement),
@@ -744,63 +579,83 @@ def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return redirect(reverse("assessments:requirement", args=[pk, code]) + "#ta-needs")
 
 
-def _requirement_record(model: Any, form_class: Any, service: Any, label: str) -> Any:
-    """Edit (GET/POST) or delete (POST action=delete) a national measure or TA need."""
-
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def view(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-        assessment = access.visible_assessment(request.user, pk)
-        access.require_write(request.user, assessment)
-        record = get_object_or_404(
-            model.objects.select_related("requirement"), pk=record_pk, assessment=assessment
-        )
-        anchor = "#national-measures" if model is NationalMeasure else "#ta-needs"
-        back = reverse("assessments:requirement", args=[pk, record.requirement.code]) + anchor
-        extra = {"requirement": record.requirement} if model is TechnicalAssistanceNeed else {}
-        form = form_class(request.POST or None, instance=record, **extra)
-        if request.method == "POST":
-            if request.POST.get("action") == "delete":
-                if not assessment.is_editable:
-                    messages.error(request, _("This assessment can no longer be changed."))
-                else:
-                    record.delete()
-                    messages.success(request, _("Removed."))
-                return redirect(back)
-            if form.is_valid():
-                try:
-                    service(form.save(commit=False), request.user)
-                except ValidationError as exc:
-                    for message in _errors(exc):
-                        form.add_error(None, message)
-                else:
-                    messages.success(request, _("Saved."))
-                    return redirect(back)
-        context = {
-            "assessment": assessment,
-            "record": record,
-            "form": form,
-            "label": label,
-            "back": back,
-            "nav": "assessments",
-        }
-        return render(request, "assessments/record_edit.html", context)
-
-    return view
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    """Edit (GET/POST) or remove (POST action=delete) a national measure."""
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    measure = get_object_or_404(
+        NationalMeasure.objects.select_related("requirement"), pk=record_pk, assessment=assessment
+    )
+    return _edit_record(
+        request,
+        assessment,
+        NationalMeasureForm(request.POST or None, instance=measure),
+        back=reverse("assessments:requirement", args=[pk, measure.requirement.code]) + "#national-measures",
+        label="national measure",
+        save=lambda m: services.save_national_measure(measure=m, by=request.user),
+        remove=lambda: services.delete_national_measure(measure=measure, by=request.user),
+    )
 
 
-measure_edit = _requirement_record(
-    NationalMeasure,
-    NationalMeasureForm,
-    lambda m, by: services.save_national_measure(measure=m, by=by),
-    "national measure",
-)
-ta_need_edit = _requirement_record(
-    TechnicalAssistanceNeed,
-    TechnicalAssistanceNeedForm,
-    lambda n, by: services.save_ta_need(need=n, by=by),
-    "technical assistance need",
-)
+@login_required
+@require_http_methods(["GET", "POST"])
+def ta_need_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    """Edit (GET/POST) or remove (POST action=delete) a technical-assistance need."""
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    need = get_object_or_404(
+        TechnicalAssistanceNeed.objects.select_related("requirement"), pk=record_pk, assessment=assessment
+    )
+    return _edit_record(
+        request,
+        assessment,
+        TechnicalAssistanceNeedForm(request.POST or None, instance=need, requirement=need.requirement),
+        back=reverse("assessments:requirement", args=[pk, need.requirement.code]) + "#ta-needs",
+        label="technical assistance need",
+        save=lambda n: services.save_ta_need(need=n, by=request.user),
+        remove=lambda: services.delete_ta_need(need=need, by=request.user),
+    )
+
+
+def _edit_record(
+    request: HttpRequest,
+    assessment: Assessment,
+    form: Any,
+    *,
+    back: str,
+    label: str,
+    save: Callable[[Any], Any],
+    remove: Callable[[], None],
+) -> HttpResponse:
+    """The edit page of a national measure or TA need: remove it, save the form, or show it."""
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        try:
+            remove()
+        except ValidationError as exc:
+            add_messages(request, exc)
+        else:
+            messages.success(request, _("Removed."))
+        return redirect(back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.save(commit=False))
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    context = {
+        "assessment": assessment,
+        "record": form.instance,
+        "form": form,
+        "label": label,
+        "back": back,
+        "nav": "assessments",
+    }
+    return render(request, "assessments/record_edit.html", context)
 
 
 def _save_model_form(request: HttpRequest, form: Any, save: Any, success: str) -> None:
@@ -813,8 +668,7 @@ def _save_model_form(request: HttpRequest, form: Any, save: Any, success: str) -
     try:
         save(form.save(commit=False))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
         return
     messages.success(request, success)
 
@@ -851,7 +705,7 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
                     messages.success(request, _("Role changed."))
                 return redirect("assessments:team", code=code)
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message) if action == "add" else messages.error(request, message)
     members = (
         Membership.objects.filter(country=country).select_related("user").order_by("role", "user__email")
@@ -872,20 +726,13 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- submission and review -----------------------------------------------------------------------
 
-ACTIONS = {
-    "submit": _("Submit to UNODC"),
-    "start_review": _("Start the review"),
-    "return": _("Return to the country"),
-    "accept": _("Accept"),
-}
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """GET: confirm the step (listing what is still open before a submission). POST: take it."""
     assessment = access.visible_assessment(request.user, pk)
-    if action not in ACTIONS:
+    if action not in STEPS:
         raise Http404("No such step.")
     if not access.may_take(request.user, assessment, action):
         raise PermissionDenied(_("Your role does not allow this step."))
@@ -899,12 +746,10 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 confirm_open=request.POST.get("confirm_open") == "on",
             )
         except services.StateError as exc:
-            for message in _errors(exc):
-                messages.warning(request, message)
+            add_messages(request, exc, messages.WARNING)
             return redirect(assessment)
         except ValidationError as exc:
-            for message in _errors(exc):
-                messages.error(request, message)
+            add_messages(request, exc)
         else:
             messages.success(
                 request, _("Done: the assessment is now %(state)s.") % {"state": _state(assessment.pk)}
@@ -916,8 +761,8 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         {
             "assessment": assessment,
             "action": action,
-            "label": ACTIONS[action],
-            "open_items": services.open_items(assessment) if action == "submit" else [],
+            "label": STEPS[action].label,
+            "open_items": selectors.open_items(assessment=assessment) if action == "submit" else [],
             "open_findings": assessment.findings.filter(status="open").count(),
             "comment": request.POST.get("comment", ""),
             "nav": "assessments",
@@ -952,8 +797,7 @@ def finding_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         )
         messages.success(request, _("Finding recorded."))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     return redirect(reverse("assessments:requirement", args=[pk, code]) + "#findings")
 
 
@@ -975,8 +819,7 @@ def finding_reply(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespons
         services.reply_to_finding(finding=finding, by=request.user, text=request.POST.get("text", ""))
         messages.success(request, _("Reply added."))
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     return redirect(
         reverse("assessments:requirement", args=[pk, finding.requirement.code]) + f"#finding-{finding.pk}"
     )
@@ -992,8 +835,7 @@ def finding_status(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
             finding=finding, by=request.user, resolved=request.POST.get("resolved") == "1"
         )
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+        add_messages(request, exc)
     return redirect(
         reverse("assessments:requirement", args=[pk, finding.requirement.code]) + f"#finding-{finding.pk}"
     )

@@ -10,14 +10,19 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from assessments.exceptions import ReadOnly, StateError
 
 WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")  # 18 digits fit PostgreSQL's bigint, whatever is added to it
 # A form-encoded body posted by a page carries Django's CSRF token; it is not a field of the write.
@@ -129,3 +134,25 @@ class ObtainToken(ObtainAuthToken):
     """``POST /api/v1/auth/token/`` with the username and password (and nothing else) gives the token."""
 
     serializer_class = StrictAuthTokenSerializer
+
+
+class StateConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "read_only"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The API's one handler: DRF's, plus the services' errors (read-only or wrong state is 409,
+    invalid is 400). DRF already answers Django's ``PermissionDenied`` and ``Http404``."""
+    if isinstance(exc, ReadOnly | StateError):
+        exc = StateConflict(exc.messages[0])
+    elif isinstance(exc, DjangoValidationError):
+        exc = django_errors(exc)
+    return drf_exception_handler(exc, context)
+
+
+def django_errors(exc: DjangoValidationError) -> ValidationError:
+    """A Django ``ValidationError`` as DRF's, keyed by field when it has fields."""
+    if hasattr(exc, "message_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"detail": exc.messages})

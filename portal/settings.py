@@ -224,7 +224,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_VERSIONING_CLASS": None,
     # The services raise Django's ValidationError; the API answers it as 400 (409 for state rules).
-    "EXCEPTION_HANDLER": "assessments.api.exception_handler",
+    "EXCEPTION_HANDLER": "portal.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TIP Protocol self-assessment portal API",

@@ -1,0 +1,77 @@
+"""Country teams: members and their roles; a team always keeps a national coordinator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Answer,
+    Country,
+    Membership,
+)
+from ..texts import clean_text, field_limit
+
+User = get_user_model()
+
+
+@transaction.atomic
+def add_member(*, country: Country, email: str, role: str, by: Any) -> Membership:
+    """Add a person to the country's team, creating their account (without a password) if needed."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    try:
+        from django.core.validators import validate_email
+
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Give a valid e-mail address.")}) from None
+    # The address is also the account's user name, which has the shorter limit.
+    clean_text(email, field="email", limit=field_limit(User, "username"))
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(username=email, email=email)
+        user.set_unusable_password()
+        user.save()
+    membership, created = Membership.objects.get_or_create(
+        user=user, country=country, defaults={"role": role, "invited_by": by}
+    )
+    if not created:
+        raise ValidationError({"email": _("%(email)s is already in the team.") % {"email": email}})
+    return membership
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, role: str, by: Any) -> Membership:
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    _keep_a_coordinator(membership, new_role=role)
+    membership.role = role
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, by: Any) -> None:
+    _keep_a_coordinator(membership, new_role=None)
+    Answer.objects.filter(assessment__country=membership.country, assignee=membership.user).update(
+        assignee=None
+    )
+    membership.delete()
+
+
+def _keep_a_coordinator(membership: Membership, *, new_role: str | None) -> None:
+    if membership.role != Membership.Role.COORDINATOR or new_role == Membership.Role.COORDINATOR:
+        return
+    others = (
+        Membership.objects.select_for_update()
+        .filter(country=membership.country, role=Membership.Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(_("A team needs at least one national coordinator."))
