@@ -13,13 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..exceptions import Conflict
-from ..models import (
-    Answer,
-    AnswerEvidence,
-    Assessment,
-    Evidence,
-    Membership,
-)
+from ..models import Answer, AnswerEvidence, Assessment, Evidence, Membership
 from ..texts import clean_text, field_limit
 from .assessments import require_editable
 

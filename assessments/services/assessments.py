@@ -13,11 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from framework.models import Framework, Item
 
 from ..exceptions import ReadOnly
-from ..models import (
-    Answer,
-    Assessment,
-    Country,
-)
+from ..models import Answer, Assessment, Country
 
 
 def require_editable(assessment: Assessment) -> None:

@@ -15,11 +15,7 @@ from django.utils.translation import gettext as _
 from framework.models import DisaggregationCategory, Item
 
 from ..exceptions import Conflict
-from ..models import (
-    Assessment,
-    Breakdown,
-    OperationalData,
-)
+from ..models import Assessment, Breakdown, OperationalData
 from ..texts import clean_text, field_limit
 from .assessments import require_editable
 

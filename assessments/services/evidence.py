@@ -12,11 +12,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import (
-    Answer,
-    Assessment,
-    Evidence,
-)
+from ..models import Answer, Assessment, Evidence
 from ..texts import clean_text, field_limit, remove_controls
 from .assessments import require_editable
 from .filetypes import sniff

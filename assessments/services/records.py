@@ -8,10 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import (
-    NationalMeasure,
-    TechnicalAssistanceNeed,
-)
+from ..models import NationalMeasure, TechnicalAssistanceNeed
 from ..texts import clean_text_fields
 from .assessments import require_editable
 

@@ -9,11 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import (
-    Answer,
-    Country,
-    Membership,
-)
+from ..models import Answer, Country, Membership
 from ..texts import clean_text, field_limit
 
 User = get_user_model()
