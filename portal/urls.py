@@ -5,7 +5,12 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from assessments import api as assessments_api
+from assessments.api import answers as answers_api
+from assessments.api import assessments as assessments_api
+from assessments.api import data as data_api
+from assessments.api import evidence as evidence_api
+from assessments.api import records as records_api
+from assessments.api import review as review_api
 from framework import api as framework_api
 from portal.api import ObtainToken
 from reports import api as reports_api
@@ -27,12 +32,12 @@ router.register(
 )
 A = r"assessments/(?P<assessment_pk>[0-9]+)"
 router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
-router.register(f"{A}/answers", assessments_api.AnswerViewSet, basename="answer")
-router.register(f"{A}/data", assessments_api.OperationalDataViewSet, basename="data")
-router.register(f"{A}/evidence", assessments_api.EvidenceViewSet, basename="evidence")
-router.register(f"{A}/national-measures", assessments_api.NationalMeasureViewSet, basename="national-measure")
-router.register(f"{A}/ta-needs", assessments_api.TechnicalAssistanceNeedViewSet, basename="ta-need")
-router.register(f"{A}/findings", assessments_api.FindingViewSet, basename="finding")
+router.register(f"{A}/answers", answers_api.AnswerViewSet, basename="answer")
+router.register(f"{A}/data", data_api.OperationalDataViewSet, basename="data")
+router.register(f"{A}/evidence", evidence_api.EvidenceViewSet, basename="evidence")
+router.register(f"{A}/national-measures", records_api.NationalMeasureViewSet, basename="national-measure")
+router.register(f"{A}/ta-needs", records_api.TechnicalAssistanceNeedViewSet, basename="ta-need")
+router.register(f"{A}/findings", review_api.FindingViewSet, basename="finding")
 # The gap analysis and report requests at /assessments/<id>/gap-analysis/ and /assessments/<id>/reports/.
 router.register("assessments", reports_api.AssessmentReportViewSet, basename="report")
 router.register("report-jobs", reports_api.ReportJobViewSet, basename="report-job")
