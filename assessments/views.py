@@ -43,7 +43,6 @@ from .models import (
     NationalMeasure,
     OperationalData,
     TechnicalAssistanceNeed,
-    is_reviewer,
 )
 from .workflow import STEPS, steps_from
 
@@ -99,7 +98,6 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "assessments": assessments,
             "can_create": coordinates,
             "memberships": memberships,
-            "show_secretariat": is_reviewer(request.user),
             "nav": "assessments",
         },
     )
