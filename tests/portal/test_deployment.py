@@ -164,3 +164,34 @@ def test_debug_is_off_unless_asked_for() -> None:
         "from django.conf import settings; print(settings.DEBUG)",
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_yes_no_variable_it_cannot_read_stops_with_a_clear_message() -> None:
+    result = _run({"PORTAL_HTTPS": "ture"}, "manage.py", "check")
+    assert result.returncode != 0
+    assert "PORTAL_HTTPS='ture' is neither yes nor no" in result.stderr
+    assert "1/0, true/false, yes/no or on/off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1", True),
+        ("TRUE", True),
+        (" Yes ", True),
+        ("on", True),
+        ("0", False),
+        ("False", False),
+        ("no", False),
+        ("OFF", False),
+        ("", False),
+    ],
+)
+def test_a_yes_no_variable_reads_the_usual_words_in_any_case(value: str, expected: bool) -> None:
+    result = _run(
+        {"DEBUG": value},
+        "-c",
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; "
+        "from django.conf import settings; print(settings.DEBUG)",
+    )
+    assert result.stdout.strip() == str(expected), result.stderr
