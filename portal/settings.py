@@ -273,8 +273,10 @@ if not REDIS_URL:
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
         "store_processed": False,
+        # The exchange tables (kombu's default is ./control, wherever the worker was started).
+        "control_folder": str(_queue / "control"),
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

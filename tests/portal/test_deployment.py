@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import shlex
@@ -195,3 +196,17 @@ def test_a_yes_no_variable_reads_the_usual_words_in_any_case(value: str, expecte
         "from django.conf import settings; print(settings.DEBUG)",
     )
     assert result.stdout.strip() == str(expected), result.stderr
+
+
+def test_the_embedded_broker_keeps_every_folder_under_var(tmp_path: Path) -> None:
+    """kombu's filesystem transport writes its exchange tables to ./control unless told otherwise."""
+    code = (
+        "import django, os, json; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup(); "
+        "from django.conf import settings; print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    )
+    result = _run({"PORTAL_VAR_DIR": str(tmp_path), "REDIS_URL": ""}, "-c", code)
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        assert Path(options[key]).is_relative_to(tmp_path), key
+    assert (tmp_path / "celery" / "control").is_dir()
