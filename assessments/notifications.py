@@ -48,7 +48,7 @@ def publish(notification_id: int) -> bool:
 
     The broker being down never fails or undoes the user's action: the row waits, unpublished.
     """
-    from .tasks import send_notification
+    from .tasks import send_notification  # here, not at the top: tasks imports this module
 
     try:
         send_notification.delay(notification_id)
@@ -127,6 +127,7 @@ def sweep() -> dict[str, int]:
 
 
 def recipients(event: str, assessment: Assessment, finding: Finding | None = None) -> list[str]:
+    """The active people told of ``event``, as sorted unique addresses (those without one left out)."""
     team = Membership.objects.filter(country=assessment.country)
     if event == "submitted":
         reviewers = User.objects.filter(groups__name=REVIEWERS_GROUP)

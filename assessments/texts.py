@@ -24,6 +24,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _n(number: int) -> str:
+    """``number`` with the language's digit grouping: 5,000 in English, 5 000 in French."""
     return number_format(number, force_grouping=True)
 
 

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from framework.urls import CodeConverter  # noqa: F401 - registers the "code" converter
-
 from .views import answers, data, evidence, records, review, teams
 from .views import assessments as assessment_views
 

@@ -17,66 +17,28 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+from _bootstrap import serve_as_in_tests, throwaway_database, timed  # first: it sets up Django
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-
-def timed(fn: object, n: int) -> dict[str, float]:
-    times, queries = [], []
-    for i in range(n):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            fn(i)  # type: ignore[operator]
-            times.append((time.perf_counter() - start) * 1000)
-        # BEGIN and COMMIT are logged too; they are not queries.
-        queries.append(sum(1 for q in ctx.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")))
-    times.sort()
-    return {
-        "median": statistics.median(times),
-        "p95": times[int(0.95 * (len(times) - 1))],
-        "queries": max(queries),
-    }
+from assessments import services
+from assessments.models import Answer, Assessment, Membership
+from framework.models import DisaggregationCategory, Item, Requirement
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    # Not setup_test_environment(): it instruments template rendering, which production never pays.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        from assessments import services
-        from assessments.models import Answer
-        from framework.models import DisaggregationCategory, Item, Requirement
-
+    serve_as_in_tests()
+    with throwaway_database():
         call_command("load_framework", stdout=io.StringIO())
         call_command("load_countries", stdout=io.StringIO())
         call_command("load_demo", "--quiet", stdout=io.StringIO())
-        from assessments.models import Assessment, Membership
 
         assessment = Assessment.objects.get(country__code="XDA")
         coordinator = Membership.objects.get(country=assessment.country, role="coordinator").user
@@ -196,8 +158,6 @@ def main() -> int:
         )
         print(f"{'one autosave':28} {save['median']:7.1f}ms {save['p95']:7.1f}ms {save['queries']:8d}")
         print("targets: page <= 15 queries, median <= 80 ms; autosave <= 8 queries, median <= 25 ms")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 

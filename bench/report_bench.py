@@ -12,44 +12,32 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+from _bootstrap import serve_as_in_tests, throwaway_database, timed  # first: it sets up Django
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from assessments import services
+from assessments.models import Answer, Assessment, Membership
+from framework.models import Item
+from reports import pdf
+from reports import services as report_services
+from reports.gap import gap_analysis
+from reports.models import ReportJob
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 def main() -> int:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    serve_as_in_tests()
     settings.PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tip-bench-"))
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        from assessments import services
-        from assessments.models import Answer, Assessment, Membership
-        from framework.models import Item
-        from reports import pdf
-        from reports import services as report_services
-        from reports.gap import gap_analysis
-        from reports.models import ReportJob
-
+    with throwaway_database():
         for command in ("load_framework", "load_countries"):
             call_command(command, stdout=io.StringIO())
         call_command("load_demo", "--quiet", stdout=io.StringIO())
@@ -84,13 +72,7 @@ def main() -> int:
                         values={"value_count": 50},
                     )
 
-        times, queries = [], []
-        for _ in range(10):
-            with CaptureQueriesContext(connection) as ctx:
-                start = time.perf_counter()
-                gap_analysis(a)
-                times.append((time.perf_counter() - start) * 1000)
-            queries.append(len(ctx.captured_queries))
+        gap = timed(lambda _: gap_analysis(a), 10)
 
         job_times, weasy_times, pages = [], [], 0
         for _ in range(5):
@@ -111,14 +93,12 @@ def main() -> int:
             f"database: {connection.vendor}   assessment: {Answer.objects.filter(assessment=a).count()} answers, all answered"
         )
         print(
-            f"gap analysis: median {statistics.median(times):.1f} ms, {max(queries)} queries   (target <= 150 ms, <= 20 queries)"
+            f"gap analysis: median {gap['median']:.1f} ms, {gap['queries']} queries   (target <= 150 ms, <= 20 queries)"
         )
         print(f"PDF: {pages} pages")
         print(f"whole job (median of 5):          {job_median:.2f} s")
         print(f"WeasyPrint alone, same HTML:      {weasy_median:.2f} s")
         print(f"ratio:                            {job_median / weasy_median:.3f}   (target <= 1.15)")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 

@@ -14,68 +14,27 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+from _bootstrap import serve_as_in_tests, throwaway_database, timed_get  # first: it sets up Django
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.db.models.functions import Mod
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models.functions import Mod  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-
-def timed(client: Client, url: str, n: int) -> dict[str, float]:
-    for _ in range(3):
-        assert client.get(url).status_code == 200
-    times, queries = [], []
-    for _ in range(n):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-        queries.append(sum(1 for q in ctx.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")))
-    times.sort()
-    return {
-        "median": statistics.median(times),
-        "p95": times[int(0.95 * (len(times) - 1))],
-        "queries": max(queries),
-        "kb": len(response.content) / 1024,
-    }
+from assessments import services
+from assessments.models import REVIEWERS_GROUP, Answer, Assessment, Country, Finding, Transition
+from framework.models import Framework
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
-
-        from assessments import services
-        from assessments.models import REVIEWERS_GROUP, Answer, Assessment, Country, Finding, Transition
-        from framework.models import Framework
-
+    serve_as_in_tests()
+    with throwaway_database():
         call_command("load_framework", stdout=io.StringIO())
         call_command("load_countries", stdout=io.StringIO())
         framework = Framework.objects.current()
@@ -117,9 +76,9 @@ def main() -> int:
 
         client = Client()
         client.force_login(reviewer)
-        page = timed(client, "/assessments/secretariat/", args.requests)
-        export = timed(client, "/assessments/secretariat/matrix.xlsx", max(5, args.requests // 5))
-        api = timed(client, "/api/v1/secretariat/", args.requests)
+        page = timed_get(client, "/assessments/secretariat/", args.requests, warm=3)
+        export = timed_get(client, "/assessments/secretariat/matrix.xlsx", max(5, args.requests // 5), warm=3)
+        api = timed_get(client, "/api/v1/secretariat/", args.requests, warm=3)
         print(
             f"database: {connection.vendor}   countries: {len(countries)}   answers: {answers}   (set-up {setup_s:.0f} s)"
         )
@@ -131,8 +90,6 @@ def main() -> int:
         ):
             print(f"{label:28} {m['median']:7.1f}ms {m['p95']:7.1f}ms {m['queries']:8d} {m['kb']:7.0f}")
         print("target: dashboard median <= 300 ms and <= 15 queries")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 

@@ -32,6 +32,7 @@ measures), OI (operational indicators), RES (resources).
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import unicodedata
@@ -650,8 +651,6 @@ def build(seed_path: Path, source_dir: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=Path, required=True)
     parser.add_argument("--source", type=Path, default=Path("fixtures/framework/source"))

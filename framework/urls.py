@@ -1,21 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import views
-
-
-class CodeConverter:
-    """A catalogue code such as 1.4 or 1.4.IM3."""
-
-    regex = r"[0-9]+(?:\.[0-9]+)(?:\.[A-Z]{1,2}[0-9]+)?"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(CodeConverter, "code")
 
 app_name = "framework"
 urlpatterns = [

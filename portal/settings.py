@@ -17,11 +17,24 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no variable; unset or empty gives the default, and a word it cannot read stops the start."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    # A typo read as "off" would quietly drop HTTPS or TLS: refuse it instead.
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is neither yes nor no. Use 1/0, true/false, yes/no or on/off "
+        "(any case), or leave it empty for the default."
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -109,6 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -259,8 +273,10 @@ if not REDIS_URL:
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
         "store_processed": False,
+        # The exchange tables (kombu's default is ./control, wherever the worker was started).
+        "control_folder": str(_queue / "control"),
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
@@ -13,7 +13,11 @@ from assessments.api import records as records_api
 from assessments.api import review as review_api
 from framework import api as framework_api
 from portal.api import ObtainToken
+from portal.converters import CodeConverter
 from reports import api as reports_api
+
+# Before the includes below: their routes use <code:...>.
+register_converter(CodeConverter, "code")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -130,7 +130,7 @@ def secretariat(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/secretariat.html",
-        {**data, "table": table, "queue": queue, "show_secretariat": True, "nav": "secretariat"},
+        {**data, "table": table, "queue": queue, "nav": "secretariat"},
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import access, selectors, services
 from ..forms import AssessmentCreateForm
-from ..models import Answer, Assessment, Country, Membership, is_reviewer
+from ..models import Answer, Assessment, Country, Membership
 from ..workflow import STEPS, steps_from
 from .responses import error_messages
 
@@ -32,7 +32,6 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "assessments": assessments,
             "can_create": coordinates,
             "memberships": memberships,
-            "show_secretariat": is_reviewer(request.user),
             "nav": "assessments",
         },
     )

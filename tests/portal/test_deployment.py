@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import shlex
@@ -164,3 +165,48 @@ def test_debug_is_off_unless_asked_for() -> None:
         "from django.conf import settings; print(settings.DEBUG)",
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_yes_no_variable_it_cannot_read_stops_with_a_clear_message() -> None:
+    result = _run({"PORTAL_HTTPS": "ture"}, "manage.py", "check")
+    assert result.returncode != 0
+    assert "PORTAL_HTTPS='ture' is neither yes nor no" in result.stderr
+    assert "1/0, true/false, yes/no or on/off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1", True),
+        ("TRUE", True),
+        (" Yes ", True),
+        ("on", True),
+        ("0", False),
+        ("False", False),
+        ("no", False),
+        ("OFF", False),
+        ("", False),
+    ],
+)
+def test_a_yes_no_variable_reads_the_usual_words_in_any_case(value: str, expected: bool) -> None:
+    result = _run(
+        {"DEBUG": value},
+        "-c",
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; "
+        "from django.conf import settings; print(settings.DEBUG)",
+    )
+    assert result.stdout.strip() == str(expected), result.stderr
+
+
+def test_the_embedded_broker_keeps_every_folder_under_var(tmp_path: Path) -> None:
+    """kombu's filesystem transport writes its exchange tables to ./control unless told otherwise."""
+    code = (
+        "import django, os, json; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup(); "
+        "from django.conf import settings; print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    )
+    result = _run({"PORTAL_VAR_DIR": str(tmp_path), "REDIS_URL": ""}, "-c", code)
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        assert Path(options[key]).is_relative_to(tmp_path), key
+    assert (tmp_path / "celery" / "control").is_dir()
