@@ -18,6 +18,10 @@ class Conflict(Exception):
 class ReadOnly(ValidationError):
     """The assessment is not open for editing in its present state."""
 
+    conflict = True  # the API answers 409 (portal.api.exception_handler)
+
 
 class StateError(ValidationError):
     """The assessment is not in a state from which this step can be taken (e.g. a double click)."""
+
+    conflict = True  # the API answers 409 (portal.api.exception_handler)

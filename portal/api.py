@@ -22,8 +22,6 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from assessments.exceptions import ReadOnly, StateError
-
 WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")  # 18 digits fit PostgreSQL's bigint, whatever is added to it
 # A form-encoded body posted by a page carries Django's CSRF token; it is not a field of the write.
 NOT_FIELDS = frozenset({"csrfmiddlewaretoken"})
@@ -144,7 +142,9 @@ class StateConflict(APIException):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """The API's one handler: DRF's, plus the services' errors (read-only or wrong state is 409,
     invalid is 400). DRF already answers Django's ``PermissionDenied`` and ``Http404``."""
-    if isinstance(exc, ReadOnly | StateError):
+    # A state rule (assessments.exceptions.ReadOnly, StateError) says so with ``conflict``; portal
+    # imports no app, so the catalogue's API can use this module without depending on assessments.
+    if isinstance(exc, DjangoValidationError) and getattr(exc, "conflict", False):
         exc = StateConflict(exc.messages[0])
     elif isinstance(exc, DjangoValidationError):
         exc = django_errors(exc)

@@ -80,10 +80,10 @@ def fingerprint(assessment: Assessment) -> str:
 
 def publish(job_id: int) -> None:
     """Hand the job to the broker; if the broker is down, the sweeper tries again later."""
-    from .tasks import render_report  # here, not at the top: tasks imports this module
+    from .tasks import run_report_job  # here, not at the top: tasks imports this module
 
     try:
-        render_report.delay(job_id)
+        run_report_job.delay(job_id)
     except Exception:
         log.warning(
             "report job %s could not reach the broker; the sweeper will publish it", job_id, exc_info=True

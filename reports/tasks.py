@@ -20,7 +20,7 @@ class LeaseHeld(Exception):
     time_limit=300,
     ignore_result=True,
 )
-def render_report(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
+def run_report_job(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
     taken = services.run(job_id)
     if taken.job is None and taken.wait:
         # A redelivered message while the first worker's lease runs: try again when it ends.

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -93,8 +93,6 @@ def _step(name: str, attr: str, url_path: str, summary: str) -> Any:
     def step(self: Any, request: Request, pk: str | None = None) -> Response:
         assessment = self.get_object()
         if not access.may_take(request.user, assessment, name):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied("Your role does not allow this step.")
         body = StepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -139,8 +137,6 @@ class AssessmentViewSet(
         serializer.is_valid(raise_exception=True)
         country = serializer.validated_data["country"]
         if not access.is_coordinator(request.user, country):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied("Only the country's national coordinator can start an assessment.")
         assessment = services.create_assessment(
             country=country,

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -99,8 +100,6 @@ class FindingViewSet(
 
     def _reviewer(self) -> None:
         if not is_reviewer(self.request.user):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied("Only UNODC reviewers may do this.")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -131,8 +130,6 @@ class FindingViewSet(
     def replies(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         finding = self.get_object()
         if not access.can_reply(request.user, self.assessment()):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied("Only the country's team and UNODC reviewers reply to findings.")
         refuse_unknown_fields(
             request.data, writable=["text"], read_only=FindingReplySerializer.Meta.read_only_fields

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
@@ -63,8 +63,6 @@ class InAssessment:
         try:
             access.require_write(self.request.user, assessment)
         except DjangoPermissionDenied as exc:
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied(str(exc)) from None
         return assessment
 

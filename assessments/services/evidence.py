@@ -77,6 +77,7 @@ def add_file_evidence(
 def add_link_evidence(
     *, assessment: Assessment, by: Any, url: str, title: str, description: str = ""
 ) -> Evidence:
+    """Add a web address to the evidence library, with its title."""
     require_editable(assessment)
     url = _evidence_text("url", url)
     try:
@@ -98,6 +99,7 @@ def add_link_evidence(
 
 @transaction.atomic
 def delete_evidence(*, evidence: Evidence, by: Any) -> None:
+    """Remove evidence no answer cites; its file goes once the removal is committed."""
     require_editable(evidence.assessment)
     if Answer.objects.filter(evidence=evidence).exists():
         raise ValidationError(_("This evidence is cited by an answer; remove it from the answers first."))

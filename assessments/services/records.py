@@ -15,6 +15,7 @@ from .assessments import require_editable
 
 @transaction.atomic
 def save_national_measure(*, measure: NationalMeasure, by: Any) -> NationalMeasure:
+    """Create or change a national measure of one of the framework's requirements."""
     require_editable(measure.assessment)
     if measure.requirement.framework_id != measure.assessment.framework_id:
         raise ValidationError({"requirement": _("Choose a requirement of this assessment's framework.")})
@@ -28,6 +29,7 @@ def save_national_measure(*, measure: NationalMeasure, by: Any) -> NationalMeasu
 
 @transaction.atomic
 def save_ta_need(*, need: TechnicalAssistanceNeed, by: Any) -> TechnicalAssistanceNeed:
+    """Create or change a technical-assistance need of a requirement (optionally of one item)."""
     require_editable(need.assessment)
     if need.requirement.framework_id != need.assessment.framework_id:
         raise ValidationError({"requirement": _("Choose a requirement of this assessment's framework.")})

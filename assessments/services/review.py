@@ -115,6 +115,7 @@ def add_finding(
 
 @transaction.atomic
 def reply_to_finding(*, finding: Finding, by: Any, text: str) -> FindingReply:
+    """Add a reply to a finding's thread while the assessment is under review or returned."""
     if finding.assessment.state not in (State.IN_REVIEW, State.RETURNED, State.SUBMITTED):
         raise StateError(_("Replies are written while the assessment is under review or returned."))
     text = clean_text(text, field="text", limit=field_limit(FindingReply, "text"), strip=True)
@@ -125,6 +126,7 @@ def reply_to_finding(*, finding: Finding, by: Any, text: str) -> FindingReply:
 
 @transaction.atomic
 def set_finding_status(*, finding: Finding, by: Any, resolved: bool) -> Finding:
+    """Resolve or reopen a finding (until the assessment is accepted)."""
     finding = Finding.objects.select_for_update().select_related("assessment").get(pk=finding.pk)
     if finding.assessment.state == State.ACCEPTED:
         raise StateError(_("The assessment is accepted; its findings are closed."))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,6 @@ def add_member(*, country: Country, email: str, role: str, by: Any) -> Membershi
     """Add a person to the country's team, creating their account (without a password) if needed."""
     email = User.objects.normalize_email(email.strip()).lower()
     try:
-        from django.core.validators import validate_email
-
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": _("Give a valid e-mail address.")}) from None
@@ -44,6 +43,7 @@ def add_member(*, country: Country, email: str, role: str, by: Any) -> Membershi
 
 @transaction.atomic
 def change_member_role(*, membership: Membership, role: str, by: Any) -> Membership:
+    """Change a member's role; the team keeps at least one national coordinator."""
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     _keep_a_coordinator(membership, new_role=role)
@@ -54,6 +54,7 @@ def change_member_role(*, membership: Membership, role: str, by: Any) -> Members
 
 @transaction.atomic
 def remove_member(*, membership: Membership, by: Any) -> None:
+    """Remove a member from the team, unassigning their items; the last coordinator stays."""
     _keep_a_coordinator(membership, new_role=None)
     Answer.objects.filter(assessment__country=membership.country, assignee=membership.user).update(
         assignee=None

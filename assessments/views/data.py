@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from framework.models import DisaggregationDimension, Item
 
 from .. import access, selectors, services
-from ..models import OperationalData
+from ..models import Assessment, OperationalData
 from .responses import add_messages, autosave_login_required, error_messages, partial_or_page, save_status
 
 
@@ -29,16 +29,7 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         Item, framework=assessment.framework, code=code, kind=Item.Kind.OPERATIONAL_INDICATOR
     )
     if request.method == "GET":
-        rows = OperationalData.objects.filter(assessment=assessment, indicator=indicator).prefetch_related(
-            "breakdowns"
-        )
-        context = {
-            "assessment": assessment,
-            "item": indicator,
-            "rows": list(rows.order_by("-period")[selectors.RECENT_YEARS :]),
-            "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
-        }
-        return render(request, "assessments/_data_rows.html", context)
+        return _earlier_years(request, assessment, indicator)
     access.require_write(request.user, assessment)
     post = request.POST
     try:
@@ -59,13 +50,7 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             values=values,
         )
     except services.Conflict as conflict:
-        msg = _(
-            "Someone else saved this year's figure meanwhile. Reload to see it; your entry is kept below."
-        )
-        response = save_status(request, "conflict", [msg], status=409)
-        if conflict.current is not None:
-            response["X-Version"] = str(conflict.current.version)
-        return response
+        return _data_conflict(request, conflict)
     except services.ReadOnly as exc:
         return save_status(request, "error", error_messages(exc), status=423)
     except ValidationError as exc:
@@ -77,6 +62,28 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     response = save_status(request, "saved", [])
     response["X-Version"] = str(row.version)
     response["X-Data-Id"] = str(row.pk)
+    return response
+
+
+def _earlier_years(request: HttpRequest, assessment: Assessment, indicator: Item) -> HttpResponse:
+    """The years before the latest ones the page shows, loaded when the user asks for them."""
+    rows = OperationalData.objects.filter(assessment=assessment, indicator=indicator).prefetch_related(
+        "breakdowns"
+    )
+    context = {
+        "assessment": assessment,
+        "item": indicator,
+        "rows": list(rows.order_by("-period")[selectors.RECENT_YEARS :]),
+        "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
+    }
+    return render(request, "assessments/_data_rows.html", context)
+
+
+def _data_conflict(request: HttpRequest, conflict: services.Conflict) -> HttpResponse:
+    msg = _("Someone else saved this year's figure meanwhile. Reload to see it; your entry is kept below.")
+    response = save_status(request, "conflict", [msg], status=409)
+    if conflict.current is not None:
+        response["X-Version"] = str(conflict.current.version)
     return response
 
 
@@ -95,20 +102,7 @@ def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
         + f"#{data.indicator.code}"
     )
     if request.method == "GET":
-        values = {b.category_id: b.value for b in data.breakdowns.all()}
-        dimensions = DisaggregationDimension.objects.prefetch_related("categories")
-        rows = [(dim, [(cat, values.get(cat.pk, "")) for cat in dim.categories.all()]) for dim in dimensions]
-        context = {
-            "assessment": assessment,
-            "row": data,
-            "dimensions": rows,
-            "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
-            "back": target,
-            "nav": "assessments",
-        }
-        return partial_or_page(
-            request, "assessments/_breakdown_form.html", "assessments/breakdown.html", context
-        )
+        return _breakdown_form(request, assessment, data, back=target)
     access.require_write(request.user, assessment)
     parts: dict[int, Any] = {
         int(k.removeprefix("cat_")): v
@@ -131,3 +125,21 @@ def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Breakdown saved."))
     return redirect(target)
+
+
+def _breakdown_form(
+    request: HttpRequest, assessment: Assessment, data: OperationalData, *, back: str
+) -> HttpResponse:
+    """The breakdown form, every dimension's categories with the values recorded so far."""
+    values = {b.category_id: b.value for b in data.breakdowns.all()}
+    dimensions = DisaggregationDimension.objects.prefetch_related("categories")
+    rows = [(dim, [(cat, values.get(cat.pk, "")) for cat in dim.categories.all()]) for dim in dimensions]
+    context = {
+        "assessment": assessment,
+        "row": data,
+        "dimensions": rows,
+        "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
+        "back": back,
+        "nav": "assessments",
+    }
+    return partial_or_page(request, "assessments/_breakdown_form.html", "assessments/breakdown.html", context)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,61 +16,73 @@ from django.views.decorators.http import require_POST
 
 from .. import access, services
 from ..forms import EvidenceFileForm, EvidenceLinkForm
-from ..models import Evidence
+from ..models import Assessment, Evidence
 from .responses import add_messages
 
 
 @login_required
 def evidence_library(request: HttpRequest, pk: int) -> HttpResponse:
+    """The library (GET); POST adds a file or, with kind=link, a link."""
     assessment = access.visible_assessment(request.user, pk)
-    file_form = EvidenceFileForm()
-    link_form = EvidenceLinkForm()
+    file_form, link_form = EvidenceFileForm(), EvidenceLinkForm()
     if request.method == "POST":
         access.require_write(request.user, assessment)
-        try:
-            if request.POST.get("kind") == "link":
-                link_form = EvidenceLinkForm(request.POST)
-                if link_form.is_valid():
-                    services.add_link_evidence(
-                        assessment=assessment, by=request.user, **link_form.cleaned_data
-                    )
-                    messages.success(request, _("Link added to the evidence library."))
-                    return redirect("assessments:evidence", pk=assessment.pk)
-            else:
-                file_form = EvidenceFileForm(request.POST, request.FILES)
-                if file_form.is_valid():
-                    services.add_file_evidence(
-                        assessment=assessment,
-                        by=request.user,
-                        upload=file_form.cleaned_data["file"],
-                        title=file_form.cleaned_data["title"],
-                        description=file_form.cleaned_data["description"],
-                    )
-                    messages.success(request, _("File added to the evidence library."))
-                    return redirect("assessments:evidence", pk=assessment.pk)
-        except ValidationError as exc:
-            form = link_form if request.POST.get("kind") == "link" else file_form
-            for field, errs in getattr(exc, "message_dict", {None: exc.messages}).items():
-                for message in errs:
-                    form.add_error(field if field in form.fields else None, message)
-    evidence = (
-        Evidence.objects.filter(assessment=assessment)
+        if request.POST.get("kind") == "link":
+            link_form = EvidenceLinkForm(request.POST)
+            added = _add_evidence(request, link_form, add=_link(assessment, request))
+        else:
+            file_form = EvidenceFileForm(request.POST, request.FILES)
+            added = _add_evidence(request, file_form, add=_file(assessment, request))
+        if added:
+            return redirect("assessments:evidence", pk=assessment.pk)
+    context = {
+        "assessment": assessment,
+        "evidence": Evidence.objects.filter(assessment=assessment)
         .select_related("uploaded_by")
         .annotate(citations=Count("answers"))
-        .order_by("title")
-    )
-    return render(
-        request,
-        "assessments/evidence.html",
-        {
-            "assessment": assessment,
-            "evidence": evidence,
-            "file_form": file_form,
-            "link_form": link_form,
-            "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
-            "nav": "assessments",
-        },
-    )
+        .order_by("title"),
+        "file_form": file_form,
+        "link_form": link_form,
+        "can_write": access.can_write(request.user, assessment) and assessment.is_editable,
+        "nav": "assessments",
+    }
+    return render(request, "assessments/evidence.html", context)
+
+
+def _link(assessment: Assessment, request: HttpRequest) -> Callable[[dict[str, Any]], str]:
+    def add(data: dict[str, Any]) -> str:
+        services.add_link_evidence(assessment=assessment, by=request.user, **data)
+        return str(_("Link added to the evidence library."))
+
+    return add
+
+
+def _file(assessment: Assessment, request: HttpRequest) -> Callable[[dict[str, Any]], str]:
+    def add(data: dict[str, Any]) -> str:
+        services.add_file_evidence(
+            assessment=assessment,
+            by=request.user,
+            upload=data["file"],
+            title=data["title"],
+            description=data["description"],
+        )
+        return str(_("File added to the evidence library."))
+
+    return add
+
+
+def _add_evidence(request: HttpRequest, form: Any, *, add: Callable[[dict[str, Any]], str]) -> bool:
+    """Validate the form and add its evidence; a refusal is shown on the form, field by field."""
+    if not form.is_valid():
+        return False
+    try:
+        messages.success(request, add(form.cleaned_data))
+    except ValidationError as exc:
+        for field, errs in getattr(exc, "message_dict", {None: exc.messages}).items():
+            for message in errs:
+                form.add_error(field if field in form.fields else None, message)
+        return False
+    return True
 
 
 @login_required
