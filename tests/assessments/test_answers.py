@@ -13,14 +13,7 @@ from django.db import IntegrityError, connection, connections, transaction
 
 from assessments import services
 from assessments.models import Answer, Assessment
-from tests.factories import (
-    UserFactory,
-    answer_for,
-    api,
-    make_assessment,
-    make_reviewer,
-    make_team,
-)
+from tests.factories import UserFactory, answer_for, api, make_assessment, make_reviewer, make_team
 
 pytestmark = pytest.mark.django_db
 

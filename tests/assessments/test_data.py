@@ -12,11 +12,7 @@ from django.core.exceptions import ValidationError
 from assessments import services
 from assessments.models import Assessment, OperationalData
 from framework.models import DisaggregationCategory, DisaggregationDimension, Item
-from tests.factories import (
-    api,
-    build_catalogue,
-    make_assessment,
-)
+from tests.factories import api, build_catalogue, make_assessment
 
 pytestmark = pytest.mark.django_db
 

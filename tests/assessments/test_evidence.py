@@ -16,12 +16,7 @@ from django.test import override_settings
 
 from assessments import services
 from assessments.models import Evidence
-from tests.factories import (
-    CountryFactory,
-    answer_for,
-    api,
-    make_assessment,
-)
+from tests.factories import CountryFactory, answer_for, api, make_assessment
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import (
-    api,
-)
+from tests.factories import api
 
 pytestmark = pytest.mark.django_db
 

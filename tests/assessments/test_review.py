@@ -16,13 +16,7 @@ from django.urls import reverse
 
 from assessments import services, workflow
 from assessments.models import Answer, Assessment, Finding, Transition
-from tests.factories import (
-    CountryFactory,
-    api,
-    build_catalogue,
-    make_reviewer,
-    make_team,
-)
+from tests.factories import CountryFactory, api, build_catalogue, make_reviewer, make_team
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,7 @@ from django.core.exceptions import ValidationError
 
 from assessments import services
 from assessments.models import Membership
-from tests.factories import (
-    CountryFactory,
-    make_team,
-)
+from tests.factories import CountryFactory, make_team
 
 pytestmark = pytest.mark.django_db
 
