@@ -2,6 +2,7 @@
 
 On a developer's machine a test whose service (PostgreSQL, Redis, Chromium, the seed text) is
 missing is skipped with the reason; with CI=true the same absence is a failure, never a skip.
+Also the review set-up that the assessment and the report tests share.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from assessments import services
+from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 SEED_DIR = Path(os.environ.get("SEED_DIR", settings.BASE_DIR.parent / "shared" / "seeds"))
@@ -133,3 +137,13 @@ def live_url(transactional_db: None) -> Iterator[str]:
     yield live.url
     live.stop()
     connections.close_all()
+
+
+@pytest.fixture
+def review_setup() -> dict[str, Any]:
+    """One country's team with a draft assessment, and a UNODC reviewer."""
+    fw = build_catalogue()
+    country = CountryFactory(code="XAA")
+    team = make_team(country, "a")
+    a = services.create_assessment(country=country, cycle=2026, framework=fw, by=team["coordinator"])
+    return {"a": a, "team": team, "reviewer": make_reviewer()}

@@ -1,4 +1,7 @@
-"""Small catalogues for tests: tests never depend on the real Framework except those that check it."""
+"""Small catalogues for tests: tests never depend on the real Framework except those that check it.
+
+Also the people, teams and assessments built on them, and the few helpers several test modules share.
+"""
 
 from __future__ import annotations
 
@@ -93,8 +96,9 @@ def build_catalogue(
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
 
-from assessments.models import REVIEWERS_GROUP, Assessment, Country, Membership  # noqa: E402
+from assessments.models import REVIEWERS_GROUP, Answer, Assessment, Country, Membership  # noqa: E402
 from assessments.services import create_assessment  # noqa: E402
 
 
@@ -146,3 +150,16 @@ def make_assessment(
     framework = framework or build_catalogue()
     by = by or UserFactory()
     return create_assessment(country=country, cycle=cycle, framework=framework, by=by)
+
+
+def answer_for(assessment: Assessment, code: str) -> Answer:
+    """The answer of ``assessment`` to the item ``code``."""
+    return assessment.answers.select_related("item").get(item__code=code)
+
+
+def api(user: Any = None) -> APIClient:
+    """An API client, signed in as ``user`` when one is given."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

@@ -1,4 +1,4 @@
-"""The filling pages keep the same number of queries as the assessment grows."""
+"""The filling pages and the API's lists keep the same number of queries as the assessment grows."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments import services
 from assessments.models import Assessment, NationalMeasure, TechnicalAssistanceNeed
 from framework.models import DisaggregationCategory, DisaggregationDimension, Item, TechnicalAssistanceArea
-from tests.factories import CountryFactory, build_catalogue, make_team
+from tests.factories import CountryFactory, api, build_catalogue, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,66 @@ def test_requirement_page_fully_answered_stays_within_fifteen_queries() -> None:
     count = queries(team["contributor"], PAGES["requirement"].format(pk=large.pk))
     print(f"requirement page, fully answered: {count} queries")
     assert count <= 15
+
+
+# --- the API's lists -----------------------------------------------------------------------------
+
+
+def fill(assessment: Assessment, user: Any, n: int) -> None:
+    """``n`` of every kind of row the list endpoints return, breakdowns included."""
+    from framework.models import TechnicalAssistanceArea
+
+    dim, _ = DisaggregationDimension.objects.get_or_create(
+        code="sex", defaults={"name": "Sex", "position": 1}
+    )
+    cat, _ = DisaggregationCategory.objects.get_or_create(
+        dimension=dim, code="female", defaults={"name": "F", "position": 1}
+    )
+    area, _ = TechnicalAssistanceArea.objects.get_or_create(
+        code="legislative", defaults={"name": "L", "position": 1}
+    )
+    indicators = list(Item.objects.filter(framework=assessment.framework, kind="operational_indicator")[:n])
+    requirement = assessment.framework.requirements.first()
+    for i in range(n):
+        row = services.save_data(
+            assessment=assessment,
+            indicator=indicators[i % len(indicators)],
+            period=2000 + i,
+            by=user,
+            base_version=None,
+            values={"value_count": 3},
+        )
+        services.set_breakdowns(data_id=row.pk, by=user, base_version=row.version, parts={cat.pk: 1})
+        services.add_link_evidence(assessment=assessment, by=user, url=f"https://x.example/{i}", title=str(i))
+        from assessments.models import NationalMeasure, TechnicalAssistanceNeed
+
+        services.save_national_measure(
+            measure=NationalMeasure(assessment=assessment, requirement=requirement, title=f"M{i}"), by=user
+        )
+        services.save_ta_need(
+            need=TechnicalAssistanceNeed(
+                assessment=assessment, requirement=requirement, area=area, description=f"N{i}"
+            ),
+            by=user,
+        )
+
+
+@pytest.mark.parametrize("path", ["", "answers/", "data/", "evidence/", "national-measures/", "ta-needs/"])
+def test_list_query_counts_do_not_grow(setup: dict[str, Any], path: str) -> None:
+    def count(assessment: Assessment, user: Any) -> int:
+        url = f"/api/v1/assessments/{assessment.pk}/{path}" if path else "/api/v1/assessments/"
+        client = api(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    fill(setup["a"], setup["team"]["coordinator"], 1)
+    small = count(setup["a"], setup["team"]["coordinator"])
+    fw = build_catalogue(pillars=3, requirements=4, per_column=4)
+    country = CountryFactory(code="XCC")
+    team = make_team(country, "c")
+    big = services.create_assessment(country=country, cycle=2026, framework=fw, by=team["coordinator"])
+    fill(big, team["coordinator"], 12)
+    for year in (2027, 2028, 2029):
+        services.create_assessment(country=country, cycle=year, framework=fw, by=team["coordinator"])
+    assert count(big, team["coordinator"]) == small

@@ -1,4 +1,6 @@
-"""The secretariat's view across countries: reviewed assessments only, computed in the database."""
+"""The secretariat's view across countries: reviewed assessments only, computed in the database;
+its page, its matrix and its data through the API.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import Assessment, Finding, Transition
 from reports import secretariat
-from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
+from tests.factories import CountryFactory, api, build_catalogue, make_reviewer, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +137,34 @@ def test_unreadable_filter_values_on_the_page_are_ignored_not_a_500(cycle: str) 
     for url in ("/assessments/secretariat/", "/assessments/secretariat/matrix.xlsx"):
         response = client.get(url, {"cycle": cycle, "region": "europe\x00", "state": "\x00"})
         assert response.status_code == 200, url
+
+
+# --- the secretariat's data through the API ------------------------------------------------------
+
+
+def test_secretariat_data_for_reviewers_only_and_without_drafts(review_setup: dict[str, Any]) -> None:
+    a, team, reviewer = review_setup["a"], review_setup["team"], review_setup["reviewer"]
+    assert api(reviewer).get("/api/v1/secretariat/").json() == []
+    services.transition(assessment_id=a.pk, by=team["coordinator"], action="submit", confirm_open=True)
+    rows = api(reviewer).get("/api/v1/secretariat/").json()
+    assert [r["country"] for r in rows] == ["XAA"]
+    assert set(rows[0]["pillars"]) == {"1"}
+    assert api(team["coordinator"]).get("/api/v1/secretariat/").status_code == 403
+    assert APIClient().get("/api/v1/secretariat/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "query", ["cycle=%C2%B2", "cycle=99999999999999999999", "region=atlantis", "state=draft"]
+)
+def test_a_bad_secretariat_filter_is_a_400_naming_it(review_setup: dict[str, Any], query: str) -> None:
+    response = api(review_setup["reviewer"]).get(f"/api/v1/secretariat/?{query}")
+    assert response.status_code == 400
+    assert set(response.json()) == {query.split("=")[0]}
+
+
+def test_secretariat_filters_still_narrow_the_rows(review_setup: dict[str, Any]) -> None:
+    a, team, reviewer = review_setup["a"], review_setup["team"], review_setup["reviewer"]
+    services.transition(assessment_id=a.pk, by=team["coordinator"], action="submit", confirm_open=True)
+    assert len(api(reviewer).get("/api/v1/secretariat/?region=europe&state=submitted&cycle=2026").json()) == 1
+    assert api(reviewer).get("/api/v1/secretariat/?cycle=2025").json() == []
+    assert api(reviewer).get("/api/v1/secretariat/?region=africa").json() == []

@@ -1,4 +1,6 @@
-"""Submission and review: every step by every role, read-only states, findings, e-mails after commit."""
+"""Submission and review: every step by every role, read-only states, findings and replies, the
+timeline, e-mails after commit, and the whole loop through the API.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ from django.urls import reverse
 
 from assessments import services, workflow
 from assessments.models import Answer, Assessment, Finding, Transition
-from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
+from tests.factories import CountryFactory, api, build_catalogue, make_reviewer, make_team
 
 pytestmark = pytest.mark.django_db
 
+
 ROLES = ["coordinator", "contributor", "observer", "other_country", "reviewer"]
+
+
 # action: (state it starts from, roles allowed)
 STEPS = {
     "submit": ("draft", {"coordinator"}),
@@ -308,3 +313,100 @@ def test_double_click_on_submit_is_one_transition(world: dict[str, Any]) -> None
     assert first.status_code == 302
     assert "cannot be submitted now" in second.content.decode()
     assert Transition.objects.filter(assessment=a).count() == 1
+
+
+# --- through the API -----------------------------------------------------------------------------
+
+
+def test_the_whole_loop_through_the_api(review_setup: dict[str, Any]) -> None:
+    a, team, reviewer = review_setup["a"], review_setup["team"], review_setup["reviewer"]
+    base = f"/api/v1/assessments/{a.pk}"
+    assert (
+        api(team["contributor"]).post(f"{base}/submit/", {"confirm_open": True}, format="json").status_code
+        == 403
+    )
+    assert (
+        api(team["coordinator"]).post(f"{base}/submit/", {}, format="json").status_code == 400
+    )  # open items
+    submitted = api(team["coordinator"]).post(
+        f"{base}/submit/", {"confirm_open": True, "comment": "Ready"}, format="json"
+    )
+    assert submitted.json()["state"] == "submitted"
+    assert (
+        api(team["coordinator"]).post(f"{base}/submit/", {"confirm_open": True}, format="json").status_code
+        == 409
+    )
+    r = api(reviewer)
+    assert r.post(f"{base}/start-review/", format="json").json()["state"] == "in_review"
+    assert r.post(f"{base}/return/", format="json").status_code == 400  # no finding yet
+    finding = r.post(
+        f"{base}/findings/",
+        {"requirement": "1.1", "item": "1.1.IM1", "text": "Penalties?", "rating": "planned"},
+        format="json",
+    )
+    assert finding.status_code == 201, finding.json()
+    fid = finding.json()["id"]
+    assert (
+        api(team["coordinator"])
+        .post(f"{base}/findings/", {"requirement": "1.1", "text": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        r.post(f"{base}/return/", {"comment": "Please answer"}, format="json").json()["state"] == "returned"
+    )
+    reply = api(team["contributor"]).post(
+        f"{base}/findings/{fid}/replies/", {"text": "Art. 201"}, format="json"
+    )
+    assert reply.status_code == 201
+    assert (
+        api(team["observer"])
+        .post(f"{base}/findings/{fid}/replies/", {"text": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    answer = api(team["contributor"]).patch(
+        f"{base}/answers/1.1.IM1/", {"status": "in_place"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert answer.status_code == 200
+    assert r.post(f"{base}/findings/{fid}/resolve/", format="json").json()["status"] == "resolved"
+    assert (
+        api(team["coordinator"])
+        .post(f"{base}/submit/", {"confirm_open": True}, format="json")
+        .json()["state"]
+        == "submitted"
+    )
+    r.post(f"{base}/start-review/", format="json")
+    assert r.post(f"{base}/accept/", {"comment": "Thank you"}, format="json").json()["state"] == "accepted"
+    timeline = api(team["observer"]).get(f"{base}/transitions/").json()
+    assert [t["to_state"] for t in timeline] == [
+        "submitted",
+        "in_review",
+        "returned",
+        "submitted",
+        "in_review",
+        "accepted",
+    ]
+    findings = api(team["observer"]).get(f"{base}/findings/").json()["results"]
+    assert findings[0]["replies"][0]["text"] == "Art. 201"
+
+
+def test_unknown_and_read_only_fields_of_review_writes_are_refused_by_name(
+    review_setup: dict[str, Any],
+) -> None:
+    a, team, reviewer = review_setup["a"], review_setup["team"], review_setup["reviewer"]
+    base = f"/api/v1/assessments/{a.pk}"
+    misspelt = api(team["coordinator"]).post(f"{base}/submit/", {"confirm": True}, format="json")
+    assert misspelt.status_code == 400 and set(misspelt.json()) == {"confirm"}
+    api(team["coordinator"]).post(f"{base}/submit/", {"confirm_open": True}, format="json")
+    api(reviewer).post(f"{base}/start-review/", format="json")
+    finding = {"requirement": "1.1", "text": "Penalties?"}
+    refused = api(reviewer).post(f"{base}/findings/", {**finding, "status": "resolved"}, format="json")
+    assert refused.status_code == 400 and "read-only" in refused.json()["status"][0]
+    assert api(reviewer).get(f"{base}/findings/").json()["results"] == []
+    fid = api(reviewer).post(f"{base}/findings/", finding, format="json").json()["id"]
+    reply = api(team["contributor"]).post(
+        f"{base}/findings/{fid}/replies/", {"text": "Art. 201", "author": "someone else"}, format="json"
+    )
+    assert reply.status_code == 400 and set(reply.json()) == {"author"}
+    assert api(reviewer).get(f"{base}/findings/{fid}/").json()["replies"] == []
