@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -86,3 +88,14 @@ def can_reply(user: Any, assessment: Assessment) -> bool:
 def may_request_report(user: Any, assessment: Assessment) -> bool:
     """The country's coordinator, and UNODC reviewers once the assessment is submitted."""
     return is_coordinator(user, assessment.country_id) or is_reviewer(user)
+
+
+def signed_in(user: AbstractBaseUser | AnonymousUser) -> User:
+    """The person behind a request, for a service's ``by``.
+
+    Every caller sits behind ``login_required`` or ``IsAuthenticated``, so an anonymous visitor is
+    turned away before this; should one get here, it is refused, never recorded as nobody.
+    """
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    return user

@@ -77,7 +77,7 @@ class AssessmentReportViewSet(viewsets.GenericViewSet):
         assessment = self.get_object()
         if not access.may_request_report(request.user, assessment):
             raise PermissionDenied("Reports are requested by the national coordinator or a UNODC reviewer.")
-        job = services.request_report(assessment=assessment, by=request.user)
+        job = services.request_report(assessment=assessment, by=access.signed_in(request.user))
         data = ReportJobSerializer(job, context={"request": request}).data
         code = status.HTTP_200_OK if job.state == "done" else status.HTTP_202_ACCEPTED
         return Response(data, status=code, headers={"Location": data["url"]})

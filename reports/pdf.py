@@ -37,7 +37,7 @@ def static_only_fetcher() -> Any:
     Its ``refused`` list records every refused address (tests assert none was ever tried).
     """
     # WeasyPrint is imported where it is used: only the worker renders, and the import is slow.
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # WeasyPrint loads in the worker only
 
     class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
         def __init__(self) -> None:

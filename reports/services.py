@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
@@ -93,7 +94,7 @@ def publish(job_id: int) -> None:
 
 
 @transaction.atomic
-def request_report(*, assessment: Assessment, by: Any, kind: str = ReportJob.Kind.GAP_PDF) -> ReportJob:
+def request_report(*, assessment: Assessment, by: User, kind: str = ReportJob.Kind.GAP_PDF) -> ReportJob:
     """A finished report of the unchanged assessment if there is one; otherwise a new queued job."""
     current = fingerprint(assessment)
     existing = (

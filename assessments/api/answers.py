@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from portal.api import StrictFields, query_filters
 
-from .. import services
+from .. import access, services
 from ..models import (
     Answer,
 )
@@ -167,7 +167,7 @@ class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMix
         try:
             saved = services.save_answer(
                 answer_id=answer.pk,
-                by=request.user,
+                by=access.signed_in(request.user),
                 base_version=base,
                 changes=changes,
                 evidence_ids=body.validated_data.get("evidence"),

@@ -98,7 +98,7 @@ def _step(name: str, attr: str, url_path: str, summary: str) -> Any:
         body.is_valid(raise_exception=True)
         services.transition(
             assessment_id=assessment.pk,
-            by=request.user,
+            by=access.signed_in(request.user),
             action=name,
             comment=body.validated_data.get("comment", ""),
             confirm_open=body.validated_data["confirm_open"],
@@ -143,7 +143,7 @@ class AssessmentViewSet(
             cycle=serializer.validated_data["cycle"],
             framework=serializer.validated_data["framework"],
             prefill_from=serializer.validated_data.get("previous"),
-            by=request.user,
+            by=access.signed_in(request.user),
         )
         out = self.get_queryset().get(pk=assessment.pk)
         return Response(self.get_serializer(out).data, status=status.HTTP_201_CREATED)

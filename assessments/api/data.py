@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from framework.models import DisaggregationCategory, Item
 from portal.api import StrictFields, query_filters, refuse_unknown_fields
 
-from .. import services
+from .. import access, services
 from ..models import (
     OperationalData,
 )
@@ -118,7 +118,7 @@ class OperationalDataViewSet(
                 assessment=self.writable_assessment(),
                 indicator=indicator,
                 period=period,
-                by=request.user,
+                by=access.signed_in(request.user),
                 base_version=base,
                 values=values,
             )
@@ -183,7 +183,9 @@ class OperationalDataViewSet(
                     raise ValidationError({dimension: f"Unknown category {category!r}."})
                 parts[categories[(dimension, category)]] = value
         try:
-            services.set_breakdowns(data_id=row.pk, by=request.user, base_version=base, parts=parts)
+            services.set_breakdowns(
+                data_id=row.pk, by=access.signed_in(request.user), base_version=base, parts=parts
+            )
         except services.Conflict:
             current = self.get_queryset().get(pk=row.pk)
             return Response(

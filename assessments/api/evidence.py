@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from portal.api import StrictFields
 
-from .. import services
+from .. import access, services
 from ..models import (
     Evidence,
 )
@@ -81,7 +81,7 @@ class EvidenceViewSet(
         if data.get("file"):
             evidence = services.add_file_evidence(
                 assessment=assessment,
-                by=request.user,
+                by=access.signed_in(request.user),
                 upload=data["file"],
                 title=data.get("title", ""),
                 description=data.get("description", ""),
@@ -89,7 +89,7 @@ class EvidenceViewSet(
         else:
             evidence = services.add_link_evidence(
                 assessment=assessment,
-                by=request.user,
+                by=access.signed_in(request.user),
                 url=data.get("url", ""),
                 title=data.get("title", ""),
                 description=data.get("description", ""),
@@ -99,5 +99,5 @@ class EvidenceViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         evidence = self.get_object()
         self.writable_assessment()
-        services.delete_evidence(evidence=evidence, by=request.user)
+        services.delete_evidence(evidence=evidence, by=access.signed_in(request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from framework.models import Item, Requirement, TechnicalAssistanceArea
 from portal.api import StrictFields
 
-from .. import services
+from .. import access, services
 from ..models import (
     NationalMeasure,
     TechnicalAssistanceNeed,
@@ -102,10 +102,10 @@ class NationalMeasureViewSet(_RequirementScoped):
         )
 
     def save_instance(self, instance: Any) -> Any:
-        return services.save_national_measure(measure=instance, by=self.request.user)
+        return services.save_national_measure(measure=instance, by=access.signed_in(self.request.user))
 
     def delete_instance(self, instance: Any) -> None:
-        services.delete_national_measure(measure=instance, by=self.request.user)
+        services.delete_national_measure(measure=instance, by=access.signed_in(self.request.user))
 
 
 @nested_schema
@@ -120,7 +120,7 @@ class TechnicalAssistanceNeedViewSet(_RequirementScoped):
         )
 
     def save_instance(self, instance: Any) -> Any:
-        return services.save_ta_need(need=instance, by=self.request.user)
+        return services.save_ta_need(need=instance, by=access.signed_in(self.request.user))
 
     def delete_instance(self, instance: Any) -> None:
-        services.delete_ta_need(need=instance, by=self.request.user)
+        services.delete_ta_need(need=instance, by=access.signed_in(self.request.user))

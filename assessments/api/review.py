@@ -110,7 +110,7 @@ class FindingViewSet(
         data = serializer.validated_data
         finding = services.add_finding(
             assessment=assessment,
-            by=request.user,
+            by=access.signed_in(request.user),
             requirement=data["requirement"],
             item=data.get("item"),
             text=data.get("text", ""),
@@ -136,7 +136,9 @@ class FindingViewSet(
         )
         body = FindingReplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        reply = services.reply_to_finding(finding=finding, by=request.user, text=body.validated_data["text"])
+        reply = services.reply_to_finding(
+            finding=finding, by=access.signed_in(request.user), text=body.validated_data["text"]
+        )
         return Response(FindingReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -159,5 +161,7 @@ class FindingViewSet(
     def _set(self, *, resolved: bool) -> Response:
         finding = self.get_object()
         self._reviewer()
-        services.set_finding_status(finding=finding, by=self.request.user, resolved=resolved)
+        services.set_finding_status(
+            finding=finding, by=access.signed_in(self.request.user), resolved=resolved
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=finding.pk)).data)

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -140,7 +141,7 @@ def _clean_answer_changes(answer: Answer, changes: Mapping[str, Any]) -> dict[st
 def save_answer(
     *,
     answer_id: int,
-    by: Any,
+    by: User,
     base_version: int,
     changes: Mapping[str, Any],
     assessment: Assessment | None = None,
@@ -179,7 +180,7 @@ def save_answer(
 
 
 @transaction.atomic
-def set_answer_evidence(*, answer_id: int, by: Any, evidence_ids: Iterable[int]) -> Answer:
+def set_answer_evidence(*, answer_id: int, by: User, evidence_ids: Iterable[int]) -> Answer:
     """Cite exactly these pieces of the assessment's evidence library from the answer."""
     answer = Answer.objects.select_for_update().select_related("assessment").get(pk=answer_id)
     require_editable(answer.assessment)

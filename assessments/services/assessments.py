@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ PREFILL_REFUSED = gettext_lazy("Choose one of this country's assessments to star
 
 @transaction.atomic
 def create_assessment(
-    *, country: Country, cycle: int, framework: Framework, by: Any, prefill_from: Assessment | None = None
+    *, country: Country, cycle: int, framework: Framework, by: User, prefill_from: Assessment | None = None
 ) -> Assessment:
     """A new assessment with an empty answer for every assessed item, optionally prefilled."""
     if not 2000 <= cycle <= 2100:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -113,7 +114,7 @@ def save_data(
     assessment: Assessment,
     indicator: Item,
     period: int,
-    by: Any,
+    by: User,
     base_version: int | None,
     values: Mapping[str, Any],
 ) -> OperationalData:
@@ -169,7 +170,7 @@ def _check_breakdowns(data: OperationalData, parts: Mapping[int, int]) -> None:
 
 @transaction.atomic
 def set_breakdowns(
-    *, data_id: int, by: Any, base_version: int, parts: Mapping[int, int | None]
+    *, data_id: int, by: User, base_version: int, parts: Mapping[int, int | None]
 ) -> OperationalData:
     """Replace a count's breakdown; the parts along any one dimension may not exceed the total."""
     data = (

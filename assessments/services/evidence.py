@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -24,7 +24,7 @@ def _evidence_text(field: str, value: str, *, strip: bool = True) -> str:
 
 @transaction.atomic
 def add_file_evidence(
-    *, assessment: Assessment, by: Any, upload: UploadedFile, title: str = "", description: str = ""
+    *, assessment: Assessment, by: User, upload: UploadedFile, title: str = "", description: str = ""
 ) -> Evidence:
     """Store an uploaded file privately under a generated name, with its sniffed type and SHA-256."""
     require_editable(assessment)
@@ -75,7 +75,7 @@ def add_file_evidence(
 
 @transaction.atomic
 def add_link_evidence(
-    *, assessment: Assessment, by: Any, url: str, title: str, description: str = ""
+    *, assessment: Assessment, by: User, url: str, title: str, description: str = ""
 ) -> Evidence:
     """Add a web address to the evidence library, with its title."""
     require_editable(assessment)
@@ -98,7 +98,7 @@ def add_link_evidence(
 
 
 @transaction.atomic
-def delete_evidence(*, evidence: Evidence, by: Any) -> None:
+def delete_evidence(*, evidence: Evidence, by: User) -> None:
     """Remove evidence no answer cites; its file goes once the removal is committed."""
     require_editable(evidence.assessment)
     if Answer.objects.filter(evidence=evidence).exists():

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from .assessments import require_editable
 
 
 @transaction.atomic
-def save_national_measure(*, measure: NationalMeasure, by: Any) -> NationalMeasure:
+def save_national_measure(*, measure: NationalMeasure, by: User) -> NationalMeasure:
     """Create or change a national measure of one of the framework's requirements."""
     require_editable(measure.assessment)
     if measure.requirement.framework_id != measure.assessment.framework_id:
@@ -28,7 +27,7 @@ def save_national_measure(*, measure: NationalMeasure, by: Any) -> NationalMeasu
 
 
 @transaction.atomic
-def save_ta_need(*, need: TechnicalAssistanceNeed, by: Any) -> TechnicalAssistanceNeed:
+def save_ta_need(*, need: TechnicalAssistanceNeed, by: User) -> TechnicalAssistanceNeed:
     """Create or change a technical-assistance need of a requirement (optionally of one item)."""
     require_editable(need.assessment)
     if need.requirement.framework_id != need.assessment.framework_id:
@@ -44,14 +43,14 @@ def save_ta_need(*, need: TechnicalAssistanceNeed, by: Any) -> TechnicalAssistan
 
 
 @transaction.atomic
-def delete_national_measure(*, measure: NationalMeasure, by: Any) -> None:
+def delete_national_measure(*, measure: NationalMeasure, by: User) -> None:
     """Remove a national measure while the assessment is open for editing."""
     require_editable(measure.assessment)
     measure.delete()
 
 
 @transaction.atomic
-def delete_ta_need(*, need: TechnicalAssistanceNeed, by: Any) -> None:
+def delete_ta_need(*, need: TechnicalAssistanceNeed, by: User) -> None:
     """Remove a technical-assistance need while the assessment is open for editing."""
     require_editable(need.assessment)
     need.delete()

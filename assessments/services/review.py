@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +32,7 @@ State = Assessment.State
 
 @transaction.atomic
 def transition(
-    *, assessment_id: int, by: Any, action: str, comment: str = "", confirm_open: bool = False
+    *, assessment_id: int, by: User, action: str, comment: str = "", confirm_open: bool = False
 ) -> Assessment:
     """Take one workflow step. Concurrent or repeated requests produce exactly one transition."""
     if action not in STEPS:
@@ -77,7 +78,7 @@ def _review_open(assessment: Assessment) -> None:
 def add_finding(
     *,
     assessment: Assessment,
-    by: Any,
+    by: User,
     requirement: Any,
     text: str,
     item: Item | None = None,
@@ -114,7 +115,7 @@ def add_finding(
 
 
 @transaction.atomic
-def reply_to_finding(*, finding: Finding, by: Any, text: str) -> FindingReply:
+def reply_to_finding(*, finding: Finding, by: User, text: str) -> FindingReply:
     """Add a reply to a finding's thread while the assessment is under review or returned."""
     if finding.assessment.state not in (State.IN_REVIEW, State.RETURNED, State.SUBMITTED):
         raise StateError(_("Replies are written while the assessment is under review or returned."))
@@ -125,7 +126,7 @@ def reply_to_finding(*, finding: Finding, by: Any, text: str) -> FindingReply:
 
 
 @transaction.atomic
-def set_finding_status(*, finding: Finding, by: Any, resolved: bool) -> Finding:
+def set_finding_status(*, finding: Finding, by: User, resolved: bool) -> Finding:
     """Resolve or reopen a finding (until the assessment is accepted)."""
     finding = Finding.objects.select_for_update().select_related("assessment").get(pk=finding.pk)
     if finding.assessment.state == State.ACCEPTED:

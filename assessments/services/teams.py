@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -13,11 +11,9 @@ from django.utils.translation import gettext as _
 from ..models import Answer, Country, Membership
 from ..texts import clean_text, field_limit
 
-User = get_user_model()
-
 
 @transaction.atomic
-def add_member(*, country: Country, email: str, role: str, by: Any) -> Membership:
+def add_member(*, country: Country, email: str, role: str, by: User) -> Membership:
     """Add a person to the country's team, creating their account (without a password) if needed."""
     email = User.objects.normalize_email(email.strip()).lower()
     try:
@@ -42,7 +38,7 @@ def add_member(*, country: Country, email: str, role: str, by: Any) -> Membershi
 
 
 @transaction.atomic
-def change_member_role(*, membership: Membership, role: str, by: Any) -> Membership:
+def change_member_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change a member's role; the team keeps at least one national coordinator."""
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
@@ -53,7 +49,7 @@ def change_member_role(*, membership: Membership, role: str, by: Any) -> Members
 
 
 @transaction.atomic
-def remove_member(*, membership: Membership, by: Any) -> None:
+def remove_member(*, membership: Membership, by: User) -> None:
     """Remove a member from the team, unassigning their items; the last coordinator stays."""
     _keep_a_coordinator(membership, new_role=None)
     Answer.objects.filter(assessment__country=membership.country, assignee=membership.user).update(

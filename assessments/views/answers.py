@@ -80,7 +80,7 @@ def answer_save(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     try:
         saved = services.save_answer(
             answer_id=answer_pk,
-            by=request.user,
+            by=access.signed_in(request.user),
             base_version=base_version,
             changes=_answer_changes(request),
             assessment=assessment,
@@ -132,7 +132,7 @@ def answer_evidence(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespon
         return partial_or_page(request, "assessments/_cite_form.html", "assessments/cite.html", context)
     try:
         ids = [int(x) for x in request.POST.getlist("evidence")]
-        services.set_answer_evidence(answer_id=answer.pk, by=request.user, evidence_ids=ids)
+        services.set_answer_evidence(answer_id=answer.pk, by=access.signed_in(request.user), evidence_ids=ids)
     except (ValueError, ValidationError) as exc:
         errors = (
             error_messages(exc) if isinstance(exc, ValidationError) else [_("Choose evidence from the list.")]

@@ -49,7 +49,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
                 cycle=form.cleaned_data["cycle"],
                 framework=form.cleaned_data["framework"],
                 prefill_from=form.cleaned_data["prefill_from"],
-                by=request.user,
+                by=access.signed_in(request.user),
             )
         except ValidationError as exc:
             for message in error_messages(exc):

@@ -45,7 +45,7 @@ def data_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             assessment=assessment,
             indicator=indicator,
             period=period,
-            by=request.user,
+            by=access.signed_in(request.user),
             base_version=base_version,
             values=values,
         )
@@ -111,7 +111,10 @@ def breakdown_save(request: HttpRequest, pk: int, data_pk: int) -> HttpResponse:
     }
     try:
         services.set_breakdowns(
-            data_id=data.pk, by=request.user, base_version=int(request.POST.get("version", "0")), parts=parts
+            data_id=data.pk,
+            by=access.signed_in(request.user),
+            base_version=int(request.POST.get("version", "0")),
+            parts=parts,
         )
     except services.Conflict:
         messages.error(

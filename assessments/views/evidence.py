@@ -51,7 +51,7 @@ def evidence_library(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _link(assessment: Assessment, request: HttpRequest) -> Callable[[dict[str, Any]], str]:
     def add(data: dict[str, Any]) -> str:
-        services.add_link_evidence(assessment=assessment, by=request.user, **data)
+        services.add_link_evidence(assessment=assessment, by=access.signed_in(request.user), **data)
         return str(_("Link added to the evidence library."))
 
     return add
@@ -61,7 +61,7 @@ def _file(assessment: Assessment, request: HttpRequest) -> Callable[[dict[str, A
     def add(data: dict[str, Any]) -> str:
         services.add_file_evidence(
             assessment=assessment,
-            by=request.user,
+            by=access.signed_in(request.user),
             upload=data["file"],
             title=data["title"],
             description=data["description"],
@@ -108,7 +108,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     access.require_write(request.user, assessment)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
     try:
-        services.delete_evidence(evidence=evidence, by=request.user)
+        services.delete_evidence(evidence=evidence, by=access.signed_in(request.user))
         messages.success(request, _("Removed from the evidence library."))
     except ValidationError as exc:
         add_messages(request, exc)

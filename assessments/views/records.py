@@ -34,7 +34,7 @@ def measure_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     _save_model_form(
         request,
         form,
-        lambda m: services.save_national_measure(measure=m, by=request.user),
+        lambda m: services.save_national_measure(measure=m, by=access.signed_in(request.user)),
         _("National measure added."),
     )
     return redirect(reverse("assessments:requirement", args=[pk, code]) + "#national-measures")
@@ -63,7 +63,7 @@ def ta_need_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     _save_model_form(
         request,
         form,
-        lambda n: services.save_ta_need(need=n, by=request.user),
+        lambda n: services.save_ta_need(need=n, by=access.signed_in(request.user)),
         _("Technical assistance need added."),
     )
     return redirect(reverse("assessments:requirement", args=[pk, code]) + "#ta-needs")
@@ -84,8 +84,8 @@ def measure_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
         NationalMeasureForm(request.POST or None, instance=measure),
         back=reverse("assessments:requirement", args=[pk, measure.requirement.code]) + "#national-measures",
         label="national measure",
-        save=lambda m: services.save_national_measure(measure=m, by=request.user),
-        remove=lambda: services.delete_national_measure(measure=measure, by=request.user),
+        save=lambda m: services.save_national_measure(measure=m, by=access.signed_in(request.user)),
+        remove=lambda: services.delete_national_measure(measure=measure, by=access.signed_in(request.user)),
     )
 
 
@@ -104,8 +104,8 @@ def ta_need_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
         TechnicalAssistanceNeedForm(request.POST or None, instance=need, requirement=need.requirement),
         back=reverse("assessments:requirement", args=[pk, need.requirement.code]) + "#ta-needs",
         label="technical assistance need",
-        save=lambda n: services.save_ta_need(need=n, by=request.user),
-        remove=lambda: services.delete_ta_need(need=need, by=request.user),
+        save=lambda n: services.save_ta_need(need=n, by=access.signed_in(request.user)),
+        remove=lambda: services.delete_ta_need(need=need, by=access.signed_in(request.user)),
     )
 
 

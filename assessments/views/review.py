@@ -32,7 +32,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             services.transition(
                 assessment_id=assessment.pk,
-                by=request.user,
+                by=access.signed_in(request.user),
                 action=action,
                 comment=request.POST.get("comment", ""),
                 confirm_open=request.POST.get("confirm_open") == "on",
@@ -81,7 +81,7 @@ def finding_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     try:
         services.add_finding(
             assessment=assessment,
-            by=request.user,
+            by=access.signed_in(request.user),
             requirement=requirement,
             item=item,
             text=request.POST.get("text", ""),
@@ -108,7 +108,9 @@ def finding_reply(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespons
     if not access.can_reply(request.user, assessment):
         raise PermissionDenied(_("Only the country's team and UNODC reviewers reply to findings."))
     try:
-        services.reply_to_finding(finding=finding, by=request.user, text=request.POST.get("text", ""))
+        services.reply_to_finding(
+            finding=finding, by=access.signed_in(request.user), text=request.POST.get("text", "")
+        )
         messages.success(request, _("Reply added."))
     except ValidationError as exc:
         add_messages(request, exc)
@@ -124,7 +126,7 @@ def finding_status(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
     access.require_reviewer(request.user)
     try:
         services.set_finding_status(
-            finding=finding, by=request.user, resolved=request.POST.get("resolved") == "1"
+            finding=finding, by=access.signed_in(request.user), resolved=request.POST.get("resolved") == "1"
         )
     except ValidationError as exc:
         add_messages(request, exc)

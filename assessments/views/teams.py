@@ -48,16 +48,16 @@ def _change_team(request: HttpRequest, country: Country) -> tuple[MemberForm, bo
         if action == "add":
             if not form.is_valid():
                 return form, False
-            services.add_member(country=country, by=request.user, **form.cleaned_data)
+            services.add_member(country=country, by=access.signed_in(request.user), **form.cleaned_data)
             messages.success(request, _("%(email)s added to the team.") % form.cleaned_data)
             return form, True
         membership = get_object_or_404(Membership, pk=request.POST.get("membership"), country=country)
         if action == "remove":
-            services.remove_member(membership=membership, by=request.user)
+            services.remove_member(membership=membership, by=access.signed_in(request.user))
             messages.success(request, _("Removed from the team."))
         elif action == "role":
             services.change_member_role(
-                membership=membership, role=request.POST.get("role", ""), by=request.user
+                membership=membership, role=request.POST.get("role", ""), by=access.signed_in(request.user)
             )
             messages.success(request, _("Role changed."))
     except ValidationError as exc:
