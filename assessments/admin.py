@@ -1,3 +1,9 @@
+"""The Django admin for operators. An assessment's content (state, answers, data, evidence,
+records) and its history are read-only here: the workflow and the services are the only way to
+change them, so the rules, the timeline and the history always hold. Accepted assessments cannot
+be deleted. Countries and memberships stay editable.
+"""
+
 from typing import Any
 
 from django.contrib import admin
@@ -33,13 +39,32 @@ class MembershipAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["user", "country", "invited_by"]
 
 
+class ReadOnlyContent(SimpleHistoryAdmin):
+    """Viewable, never added or changed in the admin (its history cannot be reverted either)."""
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(ReadOnlyContent):
     list_display = ["country", "cycle", "framework", "state", "updated_at"]
     list_filter = ["state", "cycle", "country__region"]
     search_fields = ["country__name", "country__code"]
     list_select_related = ["country", "framework"]
     raw_id_fields = ["country", "previous", "created_by"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        """A draft started by mistake may be removed; an accepted assessment is the record."""
+        if obj is not None and obj.state == Assessment.State.ACCEPTED:
+            return False
+        return bool(request.user.is_superuser)
 
 
 class AnswerEvidenceInline(admin.TabularInline):
@@ -47,9 +72,18 @@ class AnswerEvidenceInline(admin.TabularInline):
     raw_id_fields = ["evidence"]
     extra = 0
 
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(ReadOnlyContent):
     list_display = ["item", "assessment", "status", "version", "updated_at"]
     list_filter = ["status", "kind"]
     search_fields = ["item__code", "assessment__country__name"]
@@ -59,14 +93,14 @@ class AnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OperationalData)
-class OperationalDataAdmin(SimpleHistoryAdmin):
+class OperationalDataAdmin(ReadOnlyContent):
     list_display = ["indicator", "assessment", "period", "value_count", "value_amount", "not_collected"]
     list_select_related = ["indicator", "assessment__country"]
     raw_id_fields = ["assessment", "indicator", "updated_by"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(ReadOnlyContent):
     list_display = ["title", "assessment", "kind", "content_type", "size", "uploaded_at"]
     list_filter = ["kind", "content_type"]
     search_fields = ["title", "sha256"]
@@ -75,13 +109,13 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NationalMeasure)
-class NationalMeasureAdmin(SimpleHistoryAdmin):
+class NationalMeasureAdmin(ReadOnlyContent):
     list_display = ["title", "assessment", "status"]
     raw_id_fields = ["assessment", "requirement", "created_by"]
 
 
 @admin.register(TechnicalAssistanceNeed)
-class TechnicalAssistanceNeedAdmin(SimpleHistoryAdmin):
+class TechnicalAssistanceNeedAdmin(ReadOnlyContent):
     list_display = ["assessment", "area", "priority", "status"]
     raw_id_fields = ["assessment", "requirement", "item", "created_by"]
 

@@ -191,6 +191,8 @@ WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, even before collectstatic
 
 FRAMEWORK_FIXTURES_DIR = BASE_DIR / "fixtures"
+# History is a record: the admin shows it and never reverts to an old version.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Security. Everything is served from the portal itself, so the policy allows nothing else.
 SECURE_CSP = {
