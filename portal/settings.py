@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "portal",
     "framework",
     "assessments",
     "reports",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.PrivateAnswers",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.sessions.SessionTimeouts",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -212,6 +214,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in session ends after this long without a request, and this long after sign-in at most.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 HTTPS = env_bool("PORTAL_HTTPS")
 if HTTPS:

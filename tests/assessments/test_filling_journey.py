@@ -4,6 +4,7 @@ ended session, keyboard use, and an automated accessibility check (axe-core, ven
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from assessments import services
 from assessments.models import Answer, Assessment
+from portal.sessions import SEEN
 from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -276,6 +278,33 @@ def test_an_ended_session_keeps_the_text_until_the_user_signs_in_again(
     im.get_by_role("button", name="Retry").click()
     expect(im.locator(".save-status")).to_contain_text("Saved")
     assert answer(a, "1.1.IM1").narrative == "Written after lunch"
+
+
+def test_an_answer_typed_as_the_idle_timeout_ends_the_session_is_not_lost(
+    world: dict[str, Any], browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    a = world["assessment"]
+    user = world["team"]["contributor"]
+    user.set_password("a long enough password")
+    user.save()
+    page = open_page(browser, contexts, user, world["url"], req_path(a))
+    context = contexts[-1]
+    key = next(c["value"] for c in context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    session = SessionStore(session_key=key)
+    session[SEEN] = time.time() - settings.SESSION_IDLE_SECONDS - 60  # half an hour at lunch
+    session.save()
+    im = card(page, "1.1.IM1")
+    im.get_by_label("How the country meets it").fill("Typed as the session ran out")
+    expect(im.locator(".save-status")).to_contain_text("session has ended")
+    other = context.new_page()
+    other.goto(world["url"] + "/accounts/login/")
+    other.get_by_label("E-mail address or user name").fill(user.username)
+    other.get_by_label("Password").fill("a long enough password")
+    other.locator("main").get_by_role("button", name="Sign in").click()
+    expect(other.get_by_role("heading", level=1)).to_contain_text("Assessments")
+    im.get_by_role("button", name="Retry").click()
+    expect(im.locator(".save-status")).to_contain_text("Saved")
+    assert answer(a, "1.1.IM1").narrative == "Typed as the session ran out"
 
 
 def test_keyboard_only_user_answers_an_item(
