@@ -173,14 +173,8 @@ class AnswerViewSet(InAssessment, mixins.ListModelMixin, mixins.RetrieveModelMix
                 evidence_ids=body.validated_data.get("evidence"),
             )
         except services.Conflict as conflict:
-            current = self.get_queryset().get(pk=conflict.current.pk)
-            return Response(
-                self.get_serializer(current).data,
-                status=status.HTTP_412_PRECONDITION_FAILED,
-                headers={"ETag": etag(current.version)},
-            )
-        fresh = self.get_queryset().get(pk=saved.pk)
-        return Response(self.get_serializer(fresh).data, headers={"ETag": etag(fresh.version)})
+            return self.versioned(conflict.current.pk, status.HTTP_412_PRECONDITION_FAILED)
+        return self.versioned(saved.pk)
 
     @extend_schema(
         summary="History of an answer", parameters=[ASSESSMENT_PK], responses=HistorySerializer(many=True)

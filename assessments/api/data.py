@@ -127,13 +127,8 @@ class OperationalDataViewSet(
                 raise ValidationError(
                     {"period": "A value for this year exists already; change it instead."}
                 ) from None
-            current = self.get_queryset().get(pk=conflict.current.pk)
-            return Response(
-                self.get_serializer(current).data, status=412, headers={"ETag": etag(current.version)}
-            )
-        fresh = self.get_queryset().get(pk=row.pk)
-        code = status.HTTP_201_CREATED if base is None else status.HTTP_200_OK
-        return Response(self.get_serializer(fresh).data, status=code, headers={"ETag": etag(fresh.version)})
+            return self.versioned(conflict.current.pk, status.HTTP_412_PRECONDITION_FAILED)
+        return self.versioned(row.pk, status.HTTP_201_CREATED if base is None else status.HTTP_200_OK)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -187,9 +182,5 @@ class OperationalDataViewSet(
                 data_id=row.pk, by=access.signed_in(request.user), base_version=base, parts=parts
             )
         except services.Conflict:
-            current = self.get_queryset().get(pk=row.pk)
-            return Response(
-                self.get_serializer(current).data, status=412, headers={"ETag": etag(current.version)}
-            )
-        fresh = self.get_queryset().get(pk=row.pk)
-        return Response(self.get_serializer(fresh).data, headers={"ETag": etag(fresh.version)})
+            return self.versioned(row.pk, status.HTTP_412_PRECONDITION_FAILED)
+        return self.versioned(row.pk)

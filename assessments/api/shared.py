@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from .. import access
 from ..models import (
@@ -68,6 +69,11 @@ class InAssessment:
 
     def fake(self) -> bool:
         return bool(getattr(self, "swagger_fake_view", False))
+
+    def versioned(self, pk: int, status: int = 200) -> Response:
+        """A versioned row as stored now, with its ETag: after a write, or with 412 when it was stale."""
+        row = self.get_queryset().get(pk=pk)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(row).data, status=status, headers={"ETag": etag(row.version)})  # type: ignore[attr-defined]
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]

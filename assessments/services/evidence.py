@@ -41,7 +41,8 @@ def add_file_evidence(
     upload.seek(0)
     head = upload.read(8192)
     # The file's own name is kept for downloads, shortened if need be: it is not text the user typed.
-    name = remove_controls(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "file"
+    limit = field_limit(Evidence, "original_name") or 255
+    name = remove_controls(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:limit] or "file"
     mime = sniff(head, name)
     if mime is None:
         raise ValidationError(

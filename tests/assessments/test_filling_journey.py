@@ -80,6 +80,18 @@ def saves(card: Any, action: Any) -> None:
     expect(card.locator(".save-status")).to_contain_text("Saved")
 
 
+def sign_in_again_and_retry(context: BrowserContext, base: str, user: Any, card: Any) -> None:
+    """The user signs in again in another tab, then retries the save the first tab kept."""
+    other = context.new_page()
+    other.goto(base + "/accounts/login/")
+    other.get_by_label("E-mail address or user name").fill(user.username)
+    other.get_by_label("Password").fill("a long enough password")
+    other.locator("main").get_by_role("button", name="Sign in").click()
+    expect(other.get_by_role("heading", level=1)).to_contain_text("Assessments")
+    card.get_by_role("button", name="Retry").click()
+    expect(card.locator(".save-status")).to_contain_text("Saved")
+
+
 def answer(assessment: Assessment, code: str) -> Answer:
     return Answer.objects.get(assessment=assessment, item__code=code)
 
@@ -269,14 +281,7 @@ def test_an_ended_session_keeps_the_text_until_the_user_signs_in_again(
     im.get_by_label("How the country meets it").fill("Written after lunch")
     expect(im.locator(".save-status")).to_contain_text("session has ended")
     # The user signs in again in another tab, then retries in the first one.
-    other = context.new_page()
-    other.goto(world["url"] + "/accounts/login/")
-    other.get_by_label("E-mail address or user name").fill(user.username)
-    other.get_by_label("Password").fill("a long enough password")
-    other.locator("main").get_by_role("button", name="Sign in").click()
-    expect(other.get_by_role("heading", level=1)).to_contain_text("Assessments")
-    im.get_by_role("button", name="Retry").click()
-    expect(im.locator(".save-status")).to_contain_text("Saved")
+    sign_in_again_and_retry(context, world["url"], user, im)
     assert answer(a, "1.1.IM1").narrative == "Written after lunch"
 
 
@@ -296,14 +301,7 @@ def test_an_answer_typed_as_the_idle_timeout_ends_the_session_is_not_lost(
     im = card(page, "1.1.IM1")
     im.get_by_label("How the country meets it").fill("Typed as the session ran out")
     expect(im.locator(".save-status")).to_contain_text("session has ended")
-    other = context.new_page()
-    other.goto(world["url"] + "/accounts/login/")
-    other.get_by_label("E-mail address or user name").fill(user.username)
-    other.get_by_label("Password").fill("a long enough password")
-    other.locator("main").get_by_role("button", name="Sign in").click()
-    expect(other.get_by_role("heading", level=1)).to_contain_text("Assessments")
-    im.get_by_role("button", name="Retry").click()
-    expect(im.locator(".save-status")).to_contain_text("Saved")
+    sign_in_again_and_retry(context, world["url"], user, im)
     assert answer(a, "1.1.IM1").narrative == "Typed as the session ran out"
 
 
