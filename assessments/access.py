@@ -99,3 +99,14 @@ def signed_in(user: AbstractBaseUser | AnonymousUser) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied("Sign in first.")
     return user
+
+
+def roles_of(user: Any) -> set[str]:
+    """The roles ``user`` holds anywhere: their team roles, "reviewer", "administrator" (staff).
+    The settings name it (``PORTAL_ROLES_OF``) for the second-factor and single sign-on rules."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    if is_reviewer(user):
+        roles.add("reviewer")
+    if user.is_staff or user.is_superuser:
+        roles.add("administrator")
+    return roles

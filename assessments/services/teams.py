@@ -8,6 +8,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.accounts import end_access
+
 from ..models import Answer, Country, Membership
 from ..texts import clean_text, field_limit
 
@@ -50,12 +52,14 @@ def change_member_role(*, membership: Membership, role: str, by: User) -> Member
 
 @transaction.atomic
 def remove_member(*, membership: Membership, by: User) -> None:
-    """Remove a member from the team, unassigning their items; the last coordinator stays."""
+    """Remove a member from the team, unassigning their items; the last coordinator stays. Their
+    sessions and API tokens end at once: the very next request is signed out."""
     _keep_a_coordinator(membership, new_role=None)
     Answer.objects.filter(assessment__country=membership.country, assignee=membership.user).update(
         assignee=None
     )
     membership.delete()
+    end_access(membership.user)
 
 
 def _keep_a_coordinator(membership: Membership, *, new_role: str | None) -> None:

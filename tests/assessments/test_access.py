@@ -21,7 +21,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments import services
 from assessments.models import Answer, Assessment, Evidence, Membership, OperationalData
 from framework.models import Item
-from tests.factories import CountryFactory, UserFactory, build_catalogue, make_reviewer, make_team
+from tests.factories import (
+    CountryFactory,
+    UserFactory,
+    build_catalogue,
+    make_reviewer,
+    make_team,
+    with_second_factor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -619,6 +626,7 @@ def test_coordinator_cannot_create_for_a_country_where_they_only_contribute(worl
     stranger = UserFactory()
     Membership.objects.create(user=stranger, country=world.a.country, role="contributor")
     Membership.objects.create(user=stranger, country=world.b.country, role="coordinator")
+    with_second_factor(stranger)
     response = client_for(stranger).post(
         reverse("assessments:create"),
         {"country": world.a.country_id, "cycle": 2031, "framework": world.a.framework_id},
