@@ -36,7 +36,8 @@ class TokenForm(forms.Form):
 @login_required
 def account_page(request: HttpRequest) -> HttpResponse:
     """The profile (GET, POST ``action=profile``) and a new API token (POST ``action=token``)."""
-    profile, _created = Profile.objects.get_or_create(user=request.user)
+    user: Any = request.user  # signed in: login_required
+    profile, _created = Profile.objects.get_or_create(user=user)
     profile_form, token_form = ProfileForm(instance=profile), TokenForm()
     new_secret = None
     action = request.POST.get("action") if request.method == "POST" else None
@@ -49,15 +50,15 @@ def account_page(request: HttpRequest) -> HttpResponse:
     elif action == "token":
         token_form = TokenForm(request.POST)
         if token_form.is_valid():
-            _token, new_secret = tokens.issue_token(user=request.user, **token_form.cleaned_data)
+            _token, new_secret = tokens.issue_token(user=user, **token_form.cleaned_data)
             token_form = TokenForm()
     context: dict[str, Any] = {
         "profile_form": profile_form,
         "token_form": token_form,
         "new_secret": new_secret,
-        "tokens": ApiToken.objects.filter(user=request.user),
-        "has_second_factor": mfa.has_second_factor(request.user),
-        "needs_second_factor": mfa.requires_second_factor(request.user),
+        "tokens": ApiToken.objects.filter(user=user),
+        "has_second_factor": mfa.has_second_factor(user),
+        "needs_second_factor": mfa.requires_second_factor(user),
         "nav": "account",
     }
     return render(request, "portal/account.html", context)

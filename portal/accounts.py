@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -31,6 +32,15 @@ from . import mfa
 from .models import ApiToken
 
 LONGEST_COOL_OFF = timedelta(days=1)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: the connection's, or with ``TRUSTED_PROXY_COUNT`` proxies in front the
+    X-Forwarded-For entry the outermost of them wrote (what the client wrote itself is further
+    left and never read). allauth's reading (its rate limits use it too), and DRF's with NUM_PROXIES."""
+    if settings.TRUSTED_PROXY_COUNT > len(request.headers.get("x-forwarded-for", "").split(",")):
+        return request.META.get("REMOTE_ADDR")  # a request that did not come through the proxies
+    return get_client_ip(request)
 
 
 def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -96,6 +106,14 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return user
 
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Enrolling a first factor right after signing in asks for no password again; changing
+        or removing a factor afterwards does."""
+        user = getattr(self.request, "user", None)
+        if app == "allauth.mfa" and user is not None and not mfa.has_second_factor(user):
+            return False
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         context.setdefault("site_url", settings.SITE_URL)
         super().send_mail(template_prefix, email, context)
@@ -108,9 +126,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 class SecondFactorAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        if authenticator.type == Authenticator.Type.TOTP and mfa.requires_second_factor(authenticator.user):
-            return False
-        return True
+        required = mfa.requires_second_factor(authenticator.user)
+        return not (authenticator.type == Authenticator.Type.TOTP and required)
 
     def get_totp_issuer(self) -> str:
         return str(settings.MFA_TOTP_ISSUER)

@@ -53,6 +53,8 @@ def _open_paths() -> tuple[str, ...]:
         reverse("mfa_generate_recovery_codes"),
         reverse("mfa_download_recovery_codes"),
         reverse("account_logout"),
+        reverse("account_reauthenticate"),
+        reverse("mfa_reauthenticate"),
         reverse("set_language"),
         settings.STATIC_URL,
         "/healthz",

@@ -364,10 +364,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# One reading of the address for the lockout, the rate limits, the throttles and the audit log.
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.client_address"
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Lockout: after LOCKOUT_FAILURES wrong passwords in a row for one account from one address, that
 # pair is refused for LOCKOUT_MINUTES, doubled at each further lockout (portal.accounts.cool_off).
@@ -394,7 +392,6 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # A changed password ends the other sessions (Django's session hash) and keeps this one.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "allauth.account.forms.EmailAwarePasswordResetTokenGenerator"
 # Requests per address and per account, counted in the cache (Redis in production).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -443,7 +440,7 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SSO_REQUIRED_ROLES = env_list("SSO_REQUIRED_ROLES", "")
 
 # API tokens (django-rest-knox): stored as a hash, several per person, each named, with an expiry.
-KNOX_TOKEN_MODEL = "portal.ApiToken"
+KNOX_TOKEN_MODEL = "portal.ApiToken"  # noqa: S105 - a model name, not a secret
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30"))),
     "AUTH_HEADER_PREFIX": "Token",

@@ -71,6 +71,9 @@ class ObtainToken(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
+    def get_authenticate_header(self, request: Request) -> str:
+        return "Token"  # a refusal is 401 with the challenge, as on every other endpoint
+
     @extend_schema(
         request=TokenRequest,
         responses=inline_serializer(

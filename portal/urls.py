@@ -1,5 +1,5 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
@@ -21,7 +21,7 @@ from reports import api as reports_api
 # Before the includes below: their routes use <code:...>.
 register_converter(CodeConverter, "code")
 # The admin signs in on the portal's own page, so it gets the lockout and the second factor too.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

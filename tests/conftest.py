@@ -150,13 +150,12 @@ def review_setup() -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _fresh_cache() -> None:
     """Rate limits, throttles and used second-factor codes live in the cache (Redis when
     REDIS_URL is set): each test starts with none of another test's counts."""
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @pytest.fixture

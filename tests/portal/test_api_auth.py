@@ -102,7 +102,7 @@ def test_resetting_the_password_by_email_revokes_the_token(member: Any) -> None:
 
 def test_setting_the_password_in_the_admin_revokes_the_token(admin_client: Client) -> None:
     user: Any = UserFactory(username="admin-changed@example.org")
-    token = api_token(user)
+    api_token(user)
     response = admin_client.post(
         f"/admin/auth/user/{user.pk}/password/",
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
@@ -115,7 +115,7 @@ def test_manage_py_changepassword_revokes_the_token(monkeypatch: pytest.MonkeyPa
     from django.contrib.auth.management.commands import changepassword
 
     user = UserFactory(username="cli-changed@example.org")
-    token = api_token(user)
+    api_token(user)
     # The command reads the new password twice from the terminal.
     monkeypatch.setattr(changepassword.Command, "_get_pass", lambda self, prompt="": NEW_PASSWORD)
     call_command("changepassword", user.username, stdout=io.StringIO())
