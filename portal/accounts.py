@@ -38,7 +38,7 @@ def client_address(request: HttpRequest) -> str | None:
     """The client's address: the connection's, or with ``TRUSTED_PROXY_COUNT`` proxies in front the
     X-Forwarded-For entry the outermost of them wrote (what the client wrote itself is further
     left and never read). allauth's reading (its rate limits use it too), and DRF's with NUM_PROXIES."""
-    if settings.TRUSTED_PROXY_COUNT > len(request.headers.get("x-forwarded-for", "").split(",")):
+    if len(request.headers.get("x-forwarded-for", "").split(",")) < settings.TRUSTED_PROXY_COUNT:
         return request.META.get("REMOTE_ADDR")  # a request that did not come through the proxies
     return get_client_ip(request)
 

@@ -57,7 +57,7 @@ def token_for(email: str, password: str = PASSWORD, code: str | None = None, **e
 
 
 def test_a_reviewer_without_a_second_factor_reaches_only_its_enrolment() -> None:
-    reviewer = UserFactory(username="new-reviewer@unodc.example.org")
+    reviewer: Any = UserFactory(username="new-reviewer@unodc.example.org")
     reviewer.groups.add(make_reviewer().groups.get())
     client = Client()
     sign_in(client, reviewer.email)
@@ -82,7 +82,7 @@ def test_a_token_of_someone_who_now_needs_a_factor_is_refused(team: dict[str, An
 
 
 def test_enrolling_on_the_page_with_a_computed_code_opens_the_portal() -> None:
-    reviewer = UserFactory(username="enrols@unodc.example.org")
+    reviewer: Any = UserFactory(username="enrols@unodc.example.org")
     reviewer.groups.add(make_reviewer().groups.get())
     client = Client()
     assert sign_in(client, reviewer.email)["Location"] == "/assessments/"
@@ -120,10 +120,7 @@ def test_a_required_factor_cannot_be_removed_by_its_owner(team: dict[str, Any]) 
 
 def test_the_demo_prints_every_role_including_an_administrator_and_the_factors(tmp_path: Any) -> None:
     call_command("load_countries", stdout=io.StringIO())
-    call_command("load_framework", stdout=io.StringIO()) if False else None
-    from tests.factories import build_catalogue as catalogue
-
-    catalogue()
+    build_catalogue()
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     text = out.getvalue()
@@ -219,7 +216,7 @@ def test_a_token_for_a_role_with_a_factor_needs_the_current_code(team: dict[str,
 
 
 def test_a_role_that_needs_a_factor_gets_no_token_before_enrolling() -> None:
-    reviewer = UserFactory(username="no-factor@unodc.example.org")
+    reviewer: Any = UserFactory(username="no-factor@unodc.example.org")
     reviewer.groups.add(make_reviewer().groups.get())
     refused = token_for(reviewer.email)
     assert refused.status_code == 403 and "second factor" in refused.json()["detail"]
