@@ -87,8 +87,9 @@ def end_access(user: Any) -> None:
     ApiToken.objects.filter(user=user).delete()
 
 
-def reset_second_factor(user: Any) -> int:
-    """An administrator's reset: the person's factors go, and with them their sessions and tokens."""
+def reset_second_factor(user: Any, *, by: Any, request: HttpRequest | None = None) -> int:
+    """An administrator's reset: the person's factors go, and with them their sessions and tokens;
+    at their next sign-in they enrol again."""
     deleted, _rows = Authenticator.objects.filter(user=user).delete()
     end_access(user)
     return deleted

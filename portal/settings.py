@@ -440,6 +440,8 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SSO_REQUIRED_ROLES = env_list("SSO_REQUIRED_ROLES", "")
 
 # API tokens (django-rest-knox): stored as a hash, several per person, each named, with an expiry.
+# knox's own migrations would create its (swapped-out) table anyway: the portal's model replaces it.
+MIGRATION_MODULES = {"knox": None}
 KNOX_TOKEN_MODEL = "portal.ApiToken"  # noqa: S105 - a model name, not a secret
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30"))),
