@@ -70,7 +70,10 @@ def factor_reset(
 
 def _factor(action: str, request: Any, user: Any, authenticator: Any) -> None:
     kind = authenticator.get_type_display() if authenticator is not None else ""
-    record(action, request=request, target=user, label=_email_of(user), factor=str(kind))
+    # The person who acted (an administrator resetting someone's factor), else the factor's owner.
+    by = getattr(request, "user", None)
+    actor = by if by is not None and by.is_authenticated else user
+    record(action, request=request, actor=actor, target=user, label=_email_of(user), factor=str(kind))
 
 
 FLAGS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
