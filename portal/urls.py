@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("reports.urls")),  # /reports/..., and the secretariat and exports under /assessments/
     path("assessments/", include("assessments.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("audit/", include("audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

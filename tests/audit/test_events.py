@@ -242,7 +242,8 @@ def test_second_factor_enrolment_and_reset_are_recorded() -> None:
     user = UserFactory(username="ana@ministry.example")
     receivers.factor_added(sender=None, request=None, user=user, authenticator=_Totp())
     request = RequestFactory().post("/admin/", REMOTE_ADDR=ADDRESS)
-    request.user = UserFactory(username="admin@unodc.example.org", is_staff=True, is_superuser=True)
+    admin: Any = UserFactory(username="admin@unodc.example.org", is_staff=True, is_superuser=True)
+    request.user = admin
     receivers.factor_reset(sender=None, request=request, user=user, authenticator=_Totp())
     enrolled, reset = Event.objects.order_by("pk")
     assert (enrolled.action, enrolled.actor, enrolled.target_label, enrolled.details) == (

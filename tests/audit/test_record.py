@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
@@ -19,7 +21,8 @@ def _event() -> Event:
 
 def test_an_event_takes_the_person_and_address_from_the_request() -> None:
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7")
-    request.user = UserFactory(username="ana@ministry.example")
+    user: Any = UserFactory(username="ana@ministry.example")
+    request.user = user
     event = audit.record(Event.Action.SPREADSHEET_EXPORTED, request=request, country="xaa", label="Matrix")
     event.refresh_from_db()
     assert (event.actor, event.actor_label, event.address) == (
@@ -35,7 +38,7 @@ def test_an_event_takes_the_person_and_address_from_the_request() -> None:
 
 
 def test_an_object_is_named_by_its_kind_and_label() -> None:
-    user = UserFactory(username="ana@ministry.example")
+    user: Any = UserFactory(username="ana@ministry.example")
     event = audit.record(Event.Action.MFA_RESET, target=user, label=user.email)
     assert (event.target_type, event.target_id, event.target_label) == (
         "auth.user",
@@ -102,6 +105,7 @@ def test_postgresql_refuses_a_raw_update_or_delete(sql: str) -> None:
 def test_deleting_an_account_keeps_its_events_with_the_email() -> None:
     """The one change the table allows (PostgreSQL's trigger too): the account's link set to nothing."""
     event = _event()
+    assert event.actor is not None
     event.actor.delete()
     event = Event.objects.get()
     assert (event.actor, event.actor_label) == (None, "ana@ministry.example")
