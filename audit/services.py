@@ -57,12 +57,12 @@ def record(
         event = Event(
             action=Event.Action(action),
             actor=actor,
-            actor_label=(actor_label or _email(actor))[:254],
+            actor_label=_text(actor_label or _email(actor), 254),
             address=client_address(request) or _valid_address(address),
             country=country.upper(),
-            target_type=kind[:100],
-            target_id=pk[:64],
-            target_label=target_label[:TEXT_LIMIT],
+            target_type=_text(kind, 100),
+            target_id=_text(pk, 64),
+            target_label=_text(target_label, TEXT_LIMIT),
             details=_bounded(details),
         )
     event.save()
@@ -111,12 +111,18 @@ def _bounded(details: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"An audit event never holds {', '.join(refused)}.")
     if len(details) > DETAILS_LIMIT:
         raise ValueError(f"An audit event holds at most {DETAILS_LIMIT} details.")
-    return {str(key)[:50]: _fact(value) for key, value in details.items()}
+    return {_text(key, 50): _fact(value) for key, value in details.items()}
 
 
 def _fact(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple):
-        return [str(v)[:TEXT_LIMIT] for v in value[:DETAILS_LIMIT]]
-    return str(value)[:TEXT_LIMIT]
+        return [_text(v, TEXT_LIMIT) for v in value[:DETAILS_LIMIT]]
+    return _text(value, TEXT_LIMIT)
+
+
+def _text(value: Any, limit: int) -> str:
+    """Printable text within its bound: what a visitor typed may hold control characters
+    (PostgreSQL refuses NUL in text and JSON)."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(value)).strip()[:limit]

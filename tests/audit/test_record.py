@@ -52,8 +52,10 @@ def test_a_secret_is_never_recorded_and_long_facts_are_cut() -> None:
         audit.record(Event.Action.SIGN_IN_FAILED, password="hunter2")
     with pytest.raises(ValueError, match="token"):
         audit.record(Event.Action.TOKEN_CREATED, token="abc")
-    event = audit.record(Event.Action.ADMIN_CHANGE, message="x" * 5000)
+    event = audit.record(Event.Action.ADMIN_CHANGE, message="x" * 5000, region="europe\x00", label="a\x00b")
     assert len(event.details["message"]) == 300
+    event.refresh_from_db()
+    assert (event.details["region"], event.target_label) == ("europe", "a b")
 
 
 def test_the_event_belongs_to_the_transaction_of_the_action() -> None:
