@@ -28,4 +28,5 @@ urlpatterns = [
     path("<int:pk>/findings/<int:finding_pk>/replies/", review.finding_reply, name="finding-reply"),
     path("<int:pk>/findings/<int:finding_pk>/status/", review.finding_status, name="finding-status"),
     path("teams/<str:code>/", teams.team, name="team"),
+    path("teams/<str:code>/activity/", teams.team_activity, name="team-activity"),
 ]

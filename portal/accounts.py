@@ -23,10 +23,13 @@ from axes.models import AccessFailureLog
 from django import forms
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+import audit
 
 from . import mfa
 from .models import ApiToken
@@ -90,8 +93,17 @@ def end_access(user: Any) -> None:
 def reset_second_factor(user: Any, *, by: Any, request: HttpRequest | None = None) -> int:
     """An administrator's reset: the person's factors go, and with them their sessions and tokens;
     at their next sign-in they enrol again."""
-    deleted, _rows = Authenticator.objects.filter(user=user).delete()
-    end_access(user)
+    with transaction.atomic():
+        deleted, _rows = Authenticator.objects.filter(user=user).delete()
+        end_access(user)
+        audit.record(
+            audit.Event.Action.MFA_RESET,
+            request=request,
+            actor=by,
+            target=user,
+            label=user.email,
+            by="administrator",
+        )
     return deleted
 
 

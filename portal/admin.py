@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-
 from django.utils.translation import gettext_lazy, ngettext
 
 from .accounts import reset_second_factor
@@ -58,12 +57,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "created", "expiry"]
     search_fields = ["name", "user__email"]
     fields = ["name", "user", "created", "expiry"]
-    readonly_fields = fields
+    readonly_fields = ["name", "user", "created", "expiry"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-

@@ -12,6 +12,7 @@ from axes.helpers import get_client_ip_address
 from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import authenticate, user_login_failed
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -23,6 +24,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+import audit
+
 from . import mfa
 from .accounts import attempted_username
 from .api import StrictFields
@@ -31,16 +34,28 @@ from .models import ApiToken
 MAX_DAYS = 365
 
 
+@transaction.atomic
 def issue_token(*, user: Any, name: str, days: int | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user``; the secret is returned once and only its hash is kept."""
     ttl = timedelta(days=days) if days else settings.REST_KNOX["TOKEN_TTL"]
     instance, secret = ApiToken.objects.create(user=user, expiry=ttl, name=name)
+    audit.record(
+        audit.Event.Action.TOKEN_CREATED,
+        actor=user,
+        label=instance.name,
+        expires=f"{instance.expiry:%Y-%m-%d}",
+    )
     return instance, secret
 
 
+@transaction.atomic
 def revoke_token(*, user: Any, digest: str) -> bool:
-    deleted, _rows = ApiToken.objects.filter(user=user, digest=digest).delete()
-    return bool(deleted)
+    token = ApiToken.objects.filter(user=user, digest=digest).first()
+    if token is None:
+        return False
+    token.delete()
+    audit.record(audit.Event.Action.TOKEN_REVOKED, actor=user, label=token.name)
+    return True
 
 
 def valid_code(user: Any, code: str) -> bool:

@@ -66,6 +66,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", account.account_page, name="account"),
     path("account/tokens/<str:digest>/revoke/", account.token_revoke, name="token-revoke"),
+    path("audit/", include("audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+import audit
 from portal.accounts import end_access
 
 from ..models import Answer, Country, Membership
@@ -36,6 +39,7 @@ def add_member(*, country: Country, email: str, role: str, by: User) -> Membersh
     )
     if not created:
         raise ValidationError({"email": _("%(email)s is already in the team.") % {"email": email}})
+    _record(membership, by, change="added", role=Membership.Role(role).label)
     return membership
 
 
@@ -45,8 +49,16 @@ def change_member_role(*, membership: Membership, role: str, by: User) -> Member
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     _keep_a_coordinator(membership, new_role=role)
+    old_role = membership.role
     membership.role = role
     membership.save()
+    _record(
+        membership,
+        by,
+        change="role changed",
+        old_role=Membership.Role(old_role).label,
+        new_role=Membership.Role(role).label,
+    )
     return membership
 
 
@@ -58,8 +70,22 @@ def remove_member(*, membership: Membership, by: User) -> None:
     Answer.objects.filter(assessment__country=membership.country, assignee=membership.user).update(
         assignee=None
     )
+    _record(membership, by, change="removed", old_role=Membership.Role(membership.role).label)
     membership.delete()
     end_access(membership.user)
+
+
+def _record(membership: Membership, by: User, **details: Any) -> None:
+    """The change in the audit log, under the team's country, naming the member by e-mail."""
+    audit.record(
+        audit.Event.Action.MEMBERSHIP_CHANGED,
+        actor=by,
+        target=membership,
+        label=membership.user.email,
+        country=membership.country.code,
+        member=membership.user.email,
+        **details,
+    )
 
 
 def _keep_a_coordinator(membership: Membership, *, new_role: str | None) -> None:

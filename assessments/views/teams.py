@@ -1,4 +1,4 @@
-"""A country's team page: members and their roles."""
+"""A country's team page: members and their roles; for its coordinators, the team's activity."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from audit import selectors as audit_log
+from audit.forms import EventFilterForm
+
 from .. import access, services
 from ..forms import MemberForm
 from ..models import Country, Membership
@@ -18,9 +21,7 @@ from .responses import add_messages, error_messages
 @login_required
 def team(request: HttpRequest, code: str) -> HttpResponse:
     """A country's team (GET); its national coordinator adds members, changes roles, removes (POST)."""
-    country = Country.objects.of_user(request.user).filter(code=code).first()
-    if country is None:
-        raise Http404("No such team.")
+    country = _own_team(request, code)
     form = MemberForm()
     if request.method == "POST":
         access.require_coordinator(request.user, country)
@@ -38,6 +39,26 @@ def team(request: HttpRequest, code: str) -> HttpResponse:
         "nav": "team",
     }
     return render(request, "assessments/team.html", context)
+
+
+@login_required
+def team_activity(request: HttpRequest, code: str) -> HttpResponse:
+    """The audit log of the team's country, for its national coordinators: who did what, when, from where."""
+    country = _own_team(request, code)
+    access.require_coordinator(request.user, country)
+    form = EventFilterForm(request.GET or None, with_country=False)
+    events = audit_log.events(**form.filters(), country=country.code)
+    page = audit_log.page_of(events, request.GET.get("page"))
+    context = {"country": country, "form": form, "page": page, "nav": "team"}
+    return render(request, "assessments/team_activity.html", context)
+
+
+def _own_team(request: HttpRequest, code: str) -> Country:
+    """The country if the user is in its team; otherwise 404, as for a country that does not exist."""
+    country = Country.objects.of_user(request.user).filter(code=code).first()
+    if country is None:
+        raise Http404("No such team.")
+    return country
 
 
 def _change_team(request: HttpRequest, country: Country) -> tuple[MemberForm, bool]:

@@ -352,6 +352,18 @@ ROUTES: dict[str, list[Route]] = {
             {**WRITE_REDIRECT, "contributor": 403},
         ),
     ],
+    "assessments:team-activity": [
+        Route(
+            "get",
+            lambda w: {"code": w.a.country.code},
+            lambda w: {},
+            {**READ, "contributor": 403, "observer": 403},
+        ),
+    ],
+    # The whole audit log is for administrators only (their own rights: tests/audit/test_pages.py).
+    "audit:events": [
+        Route("get", lambda w: {}, lambda w: {}, {role: 403 for role in ROLES} | {"anonymous": 302}),
+    ],
     "framework:index": [Route("get", lambda w: {}, lambda w: {}, {role: 302 for role in ROLES})],
     "framework:overview": [Route("get", catalogue, lambda w: {}, PUBLIC)],
     "framework:pillar": [Route("get", lambda w: {**catalogue(w), "number": 1}, lambda w: {}, PUBLIC)],
