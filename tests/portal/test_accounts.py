@@ -361,7 +361,7 @@ def test_an_administrator_resets_a_second_factor_in_the_admin(
     assert not mfa.has_second_factor(coordinator)
     assert theirs.get("/assessments/").status_code == 302  # their session has ended
     reset = Event.objects.get(action=Event.Action.MFA_RESET, target_id=str(coordinator.pk))
-    assert reset.actor.username == "admin"
+    assert reset.actor is not None and reset.actor.username == "admin"
     again = Client()
     sign_in(again, coordinator.email)
     assert again.get("/assessments/")["Location"] == "/accounts/2fa/totp/activate/"  # enrols anew
