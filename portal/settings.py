@@ -263,7 +263,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Per person and per address, counted in the cache, so every web worker shares the counts.
-    "DEFAULT_THROTTLE_CLASSES": ["portal.api.PerUserThrottle", "portal.api.PerAddressThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.authentication.PerUserThrottle",
+        "portal.authentication.PerAddressThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_RATE_PER_USER", "1200/hour"),
         "address": os.environ.get("API_RATE_PER_ADDRESS", "2400/hour"),
