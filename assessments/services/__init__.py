@@ -12,6 +12,7 @@ One topic, one module; this package only names them, so ``services.save_answer``
 - ``evidence``: the evidence library; ``filetypes``: what an upload really is (pure)
 - ``records``: national measures and technical-assistance needs
 - ``teams``: members and roles
+- ``invitations``: inviting people to a team, and accepting by the e-mail's link
 - ``review``: workflow steps (the table is ``assessments.workflow``), findings and replies
 """
 
@@ -27,6 +28,7 @@ from .assessments import PREFILL_REFUSED, create_assessment, require_editable
 from .data import DATA_FIELDS, save_data, set_breakdowns
 from .evidence import add_file_evidence, add_link_evidence, delete_evidence
 from .filetypes import ALLOWED_TYPES, sniff
+from .invitations import InvitationRefused, accept, find, invite, landing, resend, revoke
 from .records import delete_national_measure, delete_ta_need, save_national_measure, save_ta_need
 from .review import add_finding, reply_to_finding, set_finding_status, transition
 from .teams import add_member, change_member_role, remove_member
@@ -38,8 +40,10 @@ __all__ = [
     "LEGAL_REFERENCE_LIMITS",
     "PREFILL_REFUSED",
     "Conflict",
+    "InvitationRefused",
     "ReadOnly",
     "StateError",
+    "accept",
     "add_file_evidence",
     "add_finding",
     "add_link_evidence",
@@ -50,9 +54,14 @@ __all__ = [
     "delete_evidence",
     "delete_national_measure",
     "delete_ta_need",
+    "find",
+    "invite",
+    "landing",
     "remove_member",
     "reply_to_finding",
     "require_editable",
+    "resend",
+    "revoke",
     "save_answer",
     "save_data",
     "save_national_measure",

@@ -14,9 +14,8 @@ from ..models import Answer, Country, Membership
 from ..texts import clean_text, field_limit
 
 
-@transaction.atomic
-def add_member(*, country: Country, email: str, role: str, by: User) -> Membership:
-    """Add a person to the country's team, creating their account (without a password) if needed."""
+def clean_address(email: str) -> str:
+    """The address as accounts keep it (lower case), or a ValidationError on ``email``."""
     email = User.objects.normalize_email(email.strip()).lower()
     try:
         validate_email(email)
@@ -24,8 +23,19 @@ def add_member(*, country: Country, email: str, role: str, by: User) -> Membersh
         raise ValidationError({"email": _("Give a valid e-mail address.")}) from None
     # The address is also the account's user name, which has the shorter limit.
     clean_text(email, field="email", limit=field_limit(User, "username"))
+    return email
+
+
+def require_role(role: str) -> None:
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
+
+
+@transaction.atomic
+def add_member(*, country: Country, email: str, role: str, by: User) -> Membership:
+    """Add a person to the country's team, creating their account (without a password) if needed."""
+    email = clean_address(email)
+    require_role(role)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(username=email, email=email)
@@ -42,8 +52,7 @@ def add_member(*, country: Country, email: str, role: str, by: User) -> Membersh
 @transaction.atomic
 def change_member_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change a member's role; the team keeps at least one national coordinator."""
-    if role not in Membership.Role.values:
-        raise ValidationError({"role": _("Choose a role.")})
+    require_role(role)
     _keep_a_coordinator(membership, new_role=role)
     membership.role = role
     membership.save()
