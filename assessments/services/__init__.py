@@ -31,7 +31,7 @@ from .filetypes import ALLOWED_TYPES, sniff
 from .invitations import InvitationRefused, accept, find, invite, landing, resend, revoke
 from .records import delete_national_measure, delete_ta_need, save_national_measure, save_ta_need
 from .review import add_finding, reply_to_finding, set_finding_status, transition
-from .teams import add_member, change_member_role, remove_member
+from .teams import change_member_role, remove_member
 
 __all__ = [
     "ALLOWED_TYPES",
@@ -47,7 +47,6 @@ __all__ = [
     "add_file_evidence",
     "add_finding",
     "add_link_evidence",
-    "add_member",
     "change_member_role",
     "clean_legal_references",
     "create_assessment",

@@ -1,4 +1,5 @@
-"""Country teams: members and their roles; a team always keeps a national coordinator."""
+"""Country teams: members and their roles; a team always keeps a national coordinator. People join
+by invitation (``invitations``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts import end_access
 
-from ..models import Answer, Country, Membership
+from ..models import Answer, Membership
 from ..texts import clean_text, field_limit
 
 
@@ -29,24 +30,6 @@ def clean_address(email: str) -> str:
 def require_role(role: str) -> None:
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
-
-
-@transaction.atomic
-def add_member(*, country: Country, email: str, role: str, by: User) -> Membership:
-    """Add a person to the country's team, creating their account (without a password) if needed."""
-    email = clean_address(email)
-    require_role(role)
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(username=email, email=email)
-        user.set_unusable_password()
-        user.save()
-    membership, created = Membership.objects.get_or_create(
-        user=user, country=country, defaults={"role": role, "invited_by": by}
-    )
-    if not created:
-        raise ValidationError({"email": _("%(email)s is already in the team.") % {"email": email}})
-    return membership
 
 
 @transaction.atomic

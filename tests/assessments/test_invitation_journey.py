@@ -40,7 +40,7 @@ def choose_password(page: Page) -> None:
 def test_a_coordinator_invites_a_contributor_who_joins_and_autosaves(
     live_url: str,
     browser: Browser,
-    contexts: list[BrowserContext],  # noqa: F811
+    contexts: list[BrowserContext],  # noqa: F811 (the fixture imported above)
 ) -> None:
     fw = build_catalogue(requirements=1, per_column=1)
     country = CountryFactory(code="XJA", name="Journeyland")
@@ -77,8 +77,8 @@ def test_a_coordinator_invites_a_contributor_who_joins_and_autosaves(
 def test_an_administrator_appoints_a_coordinator_who_enrols_the_second_factor(
     live_url: str,
     browser: Browser,
-    contexts: list[BrowserContext],
-    admin_user: Any,  # noqa: F811
+    contexts: list[BrowserContext],  # noqa: F811 (the fixture imported above)
+    admin_user: Any,
 ) -> None:
     fw = build_catalogue(requirements=1, per_column=1)
     country = CountryFactory(code="XJB", name="Focalia")
