@@ -100,6 +100,7 @@ def invite(*, country: Country, email: str, role: str, by: User | None, full_nam
     if current is not None:  # expired: it makes way for the new one
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
+        # audit: invitation_revoked (expired, replaced by a new invitation)
     token, digest = _new_token()
     invitation = Invitation.objects.create(
         country=country,

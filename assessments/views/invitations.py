@@ -26,7 +26,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationRefused as refused:
         return _refused(request, refused)
     needs_password = not User.objects.filter(email__iexact=found.email).exists()
-    form = AcceptInvitationForm(request.POST or None, needs_password=needs_password)
+    form = AcceptInvitationForm(
+        request.POST if request.method == "POST" else None, needs_password=needs_password
+    )
     if request.method == "POST" and form.is_valid():
         try:
             accepted = services.accept(
@@ -60,5 +62,8 @@ def _refused(request: HttpRequest, refused: services.InvitationRefused) -> HttpR
         "inviter_email": inviter.email if inviter else "",
     }
     return render(
-        request, "assessments/invitation_refused.html", context, status=404 if inviter is None else 410
+        request,
+        "assessments/invitation_refused.html",
+        context,
+        status=404 if refused.reason == "unknown" else 410,
     )

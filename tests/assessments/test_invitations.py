@@ -426,3 +426,19 @@ def test_two_requests_with_one_link_make_one_account(postgres: None) -> None:
         thread.join()
     assert sorted(results) == [302, 410]
     assert User.objects.filter(email="race@gov.example").count() == 1
+
+
+def test_a_person_whose_account_came_later_signs_in_and_accepts_without_a_password(
+    team: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    invite(team, django_capture_on_commit_callbacks)
+    token = link_in(mail.outbox[0])
+    person = UserFactory(username="new.person@ministry.example")  # e.g. joined another team meanwhile
+    visitor = Client().post(accept_page(token), {})
+    assert "sign in first" in visitor.content.decode()
+    assert services.find(token).accepted_at is None
+    client = Client()
+    client.force_login(person)
+    assert "Choose a password" not in client.get(accept_page(token)).content.decode()
+    assert client.post(accept_page(token), {}).status_code == 302
+    assert Membership.objects.get(user=person, country=team["country"]).role == "contributor"
