@@ -70,6 +70,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an invitation's link works (a resend starts the time again).
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
