@@ -66,6 +66,16 @@ def require_coordinator(user: Any, country: Country | int) -> None:
         raise PermissionDenied("Only the country's national coordinator may do this.")
 
 
+def is_administrator(user: Any) -> bool:
+    """UNODC's portal administrators: Django staff (or superusers)."""
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def require_administrator(user: Any) -> None:
+    if not is_administrator(user):
+        raise PermissionDenied("Only UNODC's portal administrators may do this.")
+
+
 def require_reviewer(user: Any) -> None:
     if not is_reviewer(user):
         raise PermissionDenied("Only UNODC reviewers may do this.")
@@ -99,3 +109,14 @@ def signed_in(user: AbstractBaseUser | AnonymousUser) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied("Sign in first.")
     return user
+
+
+def roles_of(user: Any) -> set[str]:
+    """The roles ``user`` holds anywhere: their team roles, "reviewer", "administrator" (staff).
+    The settings name it (``PORTAL_ROLES_OF``) for the second-factor and single sign-on rules."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    if is_reviewer(user):
+        roles.add("reviewer")
+    if user.is_staff or user.is_superuser:
+        roles.add("administrator")
+    return roles

@@ -13,8 +13,6 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -122,16 +120,6 @@ class StrictFields:
             ],
         )
         return super().to_internal_value(data)  # type: ignore[misc]
-
-
-class StrictAuthTokenSerializer(StrictFields, AuthTokenSerializer):
-    pass
-
-
-class ObtainToken(ObtainAuthToken):
-    """``POST /api/v1/auth/token/`` with the username and password (and nothing else) gives the token."""
-
-    serializer_class = StrictAuthTokenSerializer
 
 
 class StateConflict(APIException):

@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+
+from .models import ApiToken
 
 
 def revoke_api_tokens(*, user: Any) -> int:
     """Delete the user's API tokens; a client then gets 401 until it asks for a new one."""
-    deleted, _rows = Token.objects.filter(user=user).delete()
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
     return deleted
 
 
@@ -31,4 +32,6 @@ class RevokeApiTokensOnChange:
             revoke_api_tokens(user=user)
 
     def get_help_text(self) -> str:
-        return _("Changing your password revokes your API token: programs using it must ask for a new one.")
+        return _(
+            "Changing your password revokes your API tokens: programs using them must be given new ones."
+        )

@@ -6,6 +6,7 @@ embedded run: an SQLite file under ``var/``, Celery on a broker that needs no se
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an invitation's link works (a resend starts the time again).
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,14 +81,24 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of a person's sessions
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    # Accounts, the second factor and OpenID Connect sign-in: django-allauth (see portal/accounts.py).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "axes",
     "portal",
+    "audit",
     "framework",
     "assessments",
     "reports",
@@ -100,12 +113,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.CurrentRequest",
     "portal.middleware.PrivateAnswers",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.sessions.SessionTimeouts",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.mfa.SecondFactorRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -154,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    # Refuses nothing: called after every password change, it revokes the user's API tokens.
+    # Refuses nothing: called after every password change, it ends the user's API tokens and sessions.
     {"NAME": "portal.passwords.RevokeApiTokensOnChange"},
 ]
 
@@ -218,6 +237,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Messages ("Signed in", "Saved") live in the session: no cookie of their own to secure.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 HTTPS = env_bool("PORTAL_HTTPS")
 if HTTPS:
@@ -233,13 +254,29 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# The client's address as the deployment's proxies give it. With TRUSTED_PROXY_COUNT=0 (no proxy)
+# it is the connection's address and X-Forwarded-For is ignored; with N proxies in front, the
+# address the outermost trusted proxy saw, never an entry the client wrote itself.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 REST_FRAMEWORK = {
     # Token first: DRF answers a missing or made-up credential with 401 and the first class's
     # WWW-Authenticate challenge (the session has none, which gave 403). Pages' sessions still work.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Per person and per address, counted in the cache, so every web worker shares the counts.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.authentication.PerUserThrottle",
+        "portal.authentication.PerAddressThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE_PER_USER", "1200/hour"),
+        "address": os.environ.get("API_RATE_PER_ADDRESS", "2400/hour"),
+        "token": os.environ.get("API_RATE_TOKEN", "20/hour"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
@@ -326,9 +363,103 @@ if _mail_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "assessments:list"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sign-in. Every path (the sign-in page, the admin, the token endpoint) ends in authenticate(),
+# which django-axes watches first; then Django's own check, then allauth's (by e-mail address).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# One reading of the address for the lockout, the rate limits, the throttles and the audit log.
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.client_address"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Lockout: after LOCKOUT_FAILURES wrong passwords in a row for one account from one address, that
+# pair is refused for LOCKOUT_MINUTES, doubled at each further lockout (portal.accounts.cool_off).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_FAILURES", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "portal.accounts.cool_off"
+AXES_USERNAME_CALLABLE = "portal.accounts.attempted_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.accounts.locked_out"
+AXES_VERBOSE = False
+LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", "15"))
+
+ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "portal.accounts.SocialAccountAdapter"
+MFA_ADAPTER = "portal.accounts.SecondFactorAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+# Accounts come from invitations, whose link proves the address; nobody signs up on their own.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# A changed password ends the other sessions (Django's session hash) and keeps this one.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+# Requests per address and per account, counted in the cache (Redis in production).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Looser than the lockout below it (django-axes), which answers first.
+    "login_failed": "30/m/ip,20/5m/key",
+    "reset_password": "10/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "TIP Protocol portal")
+MFA_RECOVERY_CODE_COUNT = 10
+# Shown once, when made; a person who lost them makes new ones, which voids the old.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# A code from the previous or the next 30-second step is accepted too (clocks drift); each once.
+MFA_TOTP_TOLERANCE = 1
+# Who must have a second factor before anything but its enrolment is reachable: national
+# coordinators, UNODC reviewers and administrators by default; contributors and observers may.
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "coordinator,reviewer,administrator")
+# The roles a user holds, worked out by the app that knows the teams (portal imports no app).
+PORTAL_ROLES_OF = "assessments.access.roles_of"
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# OpenID Connect sign-in for UNODC staff, when OIDC_SERVER_URL is set (an enterprise identity
+# provider's issuer URL). Accounts are linked by a verified e-mail address; nobody is created.
+OIDC_SERVER_URL = os.environ.get("OIDC_SERVER_URL", "")
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "unodc",
+                "name": os.environ.get("OIDC_NAME", "UNODC"),
+                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_SERVER_URL, "fetch_userinfo": True},
+            }
+        ],
+    }
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Roles that must sign in with OpenID Connect (their password is refused), e.g. "reviewer,administrator".
+SSO_REQUIRED_ROLES = env_list("SSO_REQUIRED_ROLES", "")
+
+# API tokens (django-rest-knox): stored as a hash, several per person, each named, with an expiry.
+# knox's own migrations would create its (swapped-out) table anyway: the portal's model replaces it.
+MIGRATION_MODULES = {"knox": None}
+KNOX_TOKEN_MODEL = "portal.ApiToken"  # noqa: S105 - a model name, not a secret
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": 20,
+}
 
 LOGGING = {
     "version": 1,
@@ -336,5 +467,5 @@ LOGGING = {
     "filters": {"expected_refusals": {"()": "portal.logs.ExpectedRefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["expected_refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

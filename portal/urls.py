@@ -1,5 +1,6 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -12,12 +13,19 @@ from assessments.api import evidence as evidence_api
 from assessments.api import records as records_api
 from assessments.api import review as review_api
 from framework import api as framework_api
-from portal.api import ObtainToken
+from portal import account
 from portal.converters import CodeConverter
+from portal.tokens import ObtainToken
 from reports import api as reports_api
 
 # Before the includes below: their routes use <code:...>.
 register_converter(CodeConverter, "code")
+# The admin signs in on the portal's own page, so it gets the lockout and the second factor too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    raise Http404("Not a page of this portal.")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -59,7 +67,12 @@ urlpatterns = [
     path("framework/", include("framework.urls")),
     path("", include("reports.urls")),  # /reports/..., and the secretariat and exports under /assessments/
     path("assessments/", include("assessments.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # People do not manage their own addresses: the address is the one their invitation went to.
+    path("accounts/email/", not_found, name="account_email"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", account.account_page, name="account"),
+    path("account/tokens/<str:digest>/revoke/", account.token_revoke, name="token-revoke"),
+    path("audit/", include("audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -96,7 +96,7 @@ class ReportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> Any:
-        return pdf_download(self.get_object())
+        return pdf_download(request, self.get_object())
 
 
 # --- the secretariat -----------------------------------------------------------------------------

@@ -11,9 +11,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+import audit
 from assessments import access
 from assessments.models import Assessment, Region
 from framework.models import Framework, Pillar
@@ -80,17 +83,24 @@ def job_status(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
 
 @login_required
 def job_download(request: HttpRequest, pk: int, job_pk: int) -> HttpResponseBase:
-    return pdf_download(_job(request, pk, job_pk)[1])
+    return pdf_download(request, _job(request, pk, job_pk)[1])
 
 
-def pdf_download(job: ReportJob) -> HttpResponseBase:
-    """The finished PDF as an attachment (pages and API); 404 while it is not ready."""
+def pdf_download(request: Any, job: ReportJob) -> HttpResponseBase:
+    """The finished PDF as an attachment (pages and API), recorded in the audit log; 404 while it is not ready."""
     if job.state != ReportJob.State.DONE or not job.file:
         raise Http404("The report is not ready.")
-    name = f"tip-gap-analysis-{job.assessment.country.code}-{job.assessment.cycle}.pdf"
-    response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    country, cycle = job.assessment.country, job.assessment.cycle
+    handle = job.file.open("rb")
+    audit.record(
+        audit.Event.Action.REPORT_DOWNLOADED,
+        request=request,
+        target=job,
+        label=format_lazy("{}, {} {}", ReportJob.Kind(job.kind).label, country.name, cycle),
+        country=country.code,
     )
+    name = f"tip-gap-analysis-{country.code}-{cycle}.pdf"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -140,6 +150,13 @@ def secretariat(request: HttpRequest) -> HttpResponse:
 @login_required
 def secretariat_export(request: HttpRequest) -> HttpResponse:
     data = _secretariat_data(request)
+    audit.record(
+        audit.Event.Action.SPREADSHEET_EXPORTED,
+        request=request,
+        label=gettext_lazy("Cross-country matrix"),
+        rows=len(data["rows"]),
+        **{key: value for key, value in data["filters"].items() if value},
+    )
     return _xlsx(
         matrix_workbook(data["rows"], data["matrix"], data["pillars"]), "tip-secretariat-matrix.xlsx"
     )
@@ -148,8 +165,16 @@ def secretariat_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
+    content = assessment_workbook(assessment)
+    audit.record(
+        audit.Event.Action.SPREADSHEET_EXPORTED,
+        request=request,
+        target=assessment,
+        label=f"{assessment.country.name} {assessment.cycle}",
+        country=assessment.country.code,
+    )
     name = f"tip-self-assessment-{assessment.country.code}-{assessment.cycle}.xlsx"
-    return _xlsx(assessment_workbook(assessment), name)
+    return _xlsx(content, name)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from assessments import services
-from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
+from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team, with_second_factor
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 SEED_DIR = Path(os.environ.get("SEED_DIR", settings.BASE_DIR.parent / "shared" / "seeds"))
@@ -147,3 +147,21 @@ def review_setup() -> dict[str, Any]:
     team = make_team(country, "a")
     a = services.create_assessment(country=country, cycle=2026, framework=fw, by=team["coordinator"])
     return {"a": a, "team": team, "reviewer": make_reviewer()}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits, throttles and used second-factor codes live in the cache (Redis when
+    REDIS_URL is set): each test starts with none of another test's counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def admin_user(db: None, django_user_model: Any, django_username_field: str) -> Any:
+    """pytest-django's administrator, with the second factor an administrator must have."""
+    user = django_user_model._default_manager.create_superuser(
+        username="admin", email="admin@example.com", password="password"
+    )
+    return with_second_factor(user)

@@ -10,6 +10,7 @@ from typing import Any, cast
 import factory
 
 from framework.models import Framework, Item, Pillar, Requirement, ResourceCitation, ResourceDocument
+from portal import mfa
 
 KINDS = [
     (Item.Kind.OBJECTIVE, "O"),
@@ -123,20 +124,28 @@ class CountryFactory(factory.django.DjangoModelFactory):
     is_demo = True
 
 
+def with_second_factor(user: Any) -> Any:
+    """The one way tests, benches and smoke checks give a role its required second factor: enrolled
+    and confirmed, as on the enrolment page; the secret is ``user.totp_secret``, for signing in
+    through the form (``portal.mfa.current_code(user.totp_secret)``)."""
+    user.totp_secret = mfa.enrol(user)
+    return user
+
+
 def make_team(country: Country, prefix: str = "") -> dict[str, Any]:
-    """A coordinator, a contributor and an observer of ``country``."""
+    """A coordinator (with the second factor the role requires), a contributor and an observer."""
     team: dict[str, Any] = {}
     for role in Membership.Role.values:
         user = UserFactory(username=f"{prefix or country.code.lower()}-{role}@example.org")
         Membership.objects.create(user=user, country=country, role=role)
-        team[role] = user
+        team[role] = with_second_factor(user) if role == Membership.Role.COORDINATOR else user
     return team
 
 
 def make_reviewer(username: str = "reviewer@unodc.example.org") -> Any:
     user: Any = UserFactory(username=username)
     user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
-    return user
+    return with_second_factor(user)
 
 
 def make_assessment(
@@ -163,3 +172,10 @@ def api(user: Any = None) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+def api_token(user: Any, name: str = "tests") -> str:
+    """A new API token's secret for ``user``, as the account page makes one."""
+    from portal.tokens import issue_token
+
+    return issue_token(user=user, name=name)[1]

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import audit
+
 from .. import access, services
 from ..forms import EvidenceFileForm, EvidenceLinkForm
 from ..models import Assessment, Evidence
@@ -89,8 +91,17 @@ def _add_evidence(request: HttpRequest, form: Any, *, add: Callable[[dict[str, A
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
     assessment = access.visible_assessment(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment, kind=Evidence.Kind.FILE)
+    handle = evidence.file.open("rb")
+    audit.record(
+        audit.Event.Action.EVIDENCE_DOWNLOADED,
+        request=request,
+        target=evidence,
+        label=evidence.original_name or evidence.title,
+        country=assessment.country.code,
+        assessment=f"{assessment.country.name} {assessment.cycle}",
+    )
     response = FileResponse(
-        evidence.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

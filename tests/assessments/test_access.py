@@ -21,7 +21,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments import services
 from assessments.models import Answer, Assessment, Evidence, Membership, OperationalData
 from framework.models import Item
-from tests.factories import CountryFactory, UserFactory, build_catalogue, make_reviewer, make_team
+from tests.factories import (
+    CountryFactory,
+    UserFactory,
+    build_catalogue,
+    make_reviewer,
+    make_team,
+    with_second_factor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +131,8 @@ AUTOSAVE = {
     "other_country": 404,
     "reviewer": 404,
 }
+
+ADMINISTRATORS_ONLY = {role: 403 for role in ROLES} | {"anonymous": 302}
 
 ROUTES: dict[str, list[Route]] = {
     "assessments:list": [
@@ -341,9 +350,48 @@ ROUTES: dict[str, list[Route]] = {
         Route(
             "post",
             lambda w: {"code": w.a.country.code},
-            lambda w: {"action": "add", "email": "new@ministry.example", "role": "contributor"},
+            lambda w: {"action": "invite", "email": "new@ministry.example", "role": "contributor"},
             {**WRITE_REDIRECT, "contributor": 403},
         ),
+        Route(
+            "post",
+            lambda w: {"code": w.a.country.code},
+            lambda w: {"action": "revoke", "invitation": _invitation(w).pk},
+            {**WRITE_REDIRECT, "contributor": 403},
+        ),
+    ],
+    # UNODC's administrators only (they are not in ROLES: test_invitations.py signs one in).
+    "assessments:countries": [Route("get", lambda w: {}, lambda w: {}, ADMINISTRATORS_ONLY)],
+    "assessments:country-invite": [
+        Route(
+            "post",
+            lambda w: {"code": w.a.country.code},
+            lambda w: {"email": "focal@gov.example"},
+            ADMINISTRATORS_ONLY,
+        )
+    ],
+    # The link is the key: anyone holding it sees the invitation; accepting it signs in a visitor
+    # and tells a signed-in other person that the invitation is not theirs.
+    "assessments:invitation": [
+        Route("get", lambda w: {"token": _invitation_token(w)}, lambda w: {}, {role: 200 for role in ROLES}),
+        Route(
+            "post",
+            lambda w: {"token": _invitation_token(w)},
+            lambda w: {"password1": "a sturdy passphrase", "password2": "a sturdy passphrase"},
+            {**{role: 200 for role in ROLES}, "anonymous": 302},
+        ),
+    ],
+    "assessments:team-activity": [
+        Route(
+            "get",
+            lambda w: {"code": w.a.country.code},
+            lambda w: {},
+            {**READ, "contributor": 403, "observer": 403},
+        ),
+    ],
+    # The whole audit log is for administrators only (their own rights: tests/audit/test_pages.py).
+    "audit:events": [
+        Route("get", lambda w: {}, lambda w: {}, {role: 403 for role in ROLES} | {"anonymous": 302}),
     ],
     "framework:index": [Route("get", lambda w: {}, lambda w: {}, {role: 302 for role in ROLES})],
     "framework:overview": [Route("get", catalogue, lambda w: {}, PUBLIC)],
@@ -377,6 +425,33 @@ def _report(w: World) -> Any:
         )
         job.file.save("r.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=True)
     return job
+
+
+INVITATION_TOKEN = "a-token-for-the-access-table"
+
+
+def _invitation(w: World) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Invitation, hash_token
+
+    return Invitation.objects.get_or_create(
+        token_hash=hash_token(INVITATION_TOKEN),
+        defaults={
+            "country": w.a.country,
+            "email": "invited@ministry.example",
+            "role": "contributor",
+            "invited_by": w.users["coordinator"],
+            "expires_at": timezone.now() + timedelta(days=7),
+        },
+    )[0]
+
+
+def _invitation_token(w: World) -> str:
+    _invitation(w)
+    return INVITATION_TOKEN
 
 
 def _finding(w: World) -> Any:
@@ -619,6 +694,7 @@ def test_coordinator_cannot_create_for_a_country_where_they_only_contribute(worl
     stranger = UserFactory()
     Membership.objects.create(user=stranger, country=world.a.country, role="contributor")
     Membership.objects.create(user=stranger, country=world.b.country, role="coordinator")
+    with_second_factor(stranger)
     response = client_for(stranger).post(
         reverse("assessments:create"),
         {"country": world.a.country_id, "cycle": 2031, "framework": world.a.framework_id},

@@ -84,7 +84,7 @@ def sign_in_again_and_retry(context: BrowserContext, base: str, user: Any, card:
     """The user signs in again in another tab, then retries the save the first tab kept."""
     other = context.new_page()
     other.goto(base + "/accounts/login/")
-    other.get_by_label("E-mail address or user name").fill(user.username)
+    other.get_by_label("E-mail address").fill(user.username)
     other.get_by_label("Password").fill("a long enough password")
     other.locator("main").get_by_role("button", name="Sign in").click()
     expect(other.get_by_role("heading", level=1)).to_contain_text("Assessments")
@@ -108,7 +108,7 @@ def test_sign_in_with_the_form(
     user.save()
     page = open_page(browser, contexts, None, world["url"], f"/assessments/{world['assessment'].pk}/")
     expect(page).to_have_url(f"{world['url']}/accounts/login/?next=/assessments/{world['assessment'].pk}/")
-    page.get_by_label("E-mail address or user name").fill(user.username)
+    page.get_by_label("E-mail address").fill(user.username)
     page.get_by_label("Password").fill("a long enough password")
     page.locator("main").get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("self-assessment 2026")

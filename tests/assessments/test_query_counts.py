@@ -106,11 +106,12 @@ def test_query_count_is_flat(page: str) -> None:
     assert few == many, f"{page}: {few} queries for one item, {many} for many"
 
 
-def test_requirement_page_fully_answered_stays_within_fifteen_queries() -> None:
+def test_requirement_page_fully_answered_stays_within_seventeen_queries() -> None:
+    """Two of them are the second-factor check (portal.mfa) for a person who has no factor."""
     large, team = filled("XLA", per_column=8, years=6)
     count = queries(team["contributor"], PAGES["requirement"].format(pk=large.pk))
     print(f"requirement page, fully answered: {count} queries")
-    assert count <= 15
+    assert count <= 17
 
 
 # --- the API's lists -----------------------------------------------------------------------------

@@ -6,11 +6,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments import services
-from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
+from tests.factories import CountryFactory, api_token, build_catalogue, make_reviewer, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +49,9 @@ def test_every_page_and_api_answer_to_a_signed_in_person_is_not_stored(assessmen
 
 
 def test_api_answers_to_a_token_are_not_stored(assessment: Any) -> None:
-    token = Token.objects.create(user=assessment.team["coordinator"])
+    token = api_token(assessment.team["coordinator"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.get(f"/api/v1/assessments/{assessment.pk}/")
     assert response.status_code == 200
     assert no_store(response)

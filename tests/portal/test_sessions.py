@@ -8,13 +8,12 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import Answer
 from portal.sessions import SEEN, STARTED
-from tests.factories import CountryFactory, build_catalogue, make_team
+from tests.factories import CountryFactory, api_token, build_catalogue, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +73,7 @@ def test_an_autosave_after_the_timeout_is_refused_with_401_and_changes_nothing(w
 
 
 def test_api_tokens_have_no_session_clock(world: dict[str, Any]) -> None:
-    token = Token.objects.create(user=world["user"])
+    token = api_token(world["user"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(f"/api/v1/assessments/{world['a'].pk}/").status_code == 200

@@ -14,6 +14,7 @@ from django.db import transaction
 from assessments import services
 from assessments.models import REVIEWERS_GROUP, Answer, Assessment, Country, Membership
 from framework.models import Framework, Item
+from portal import mfa
 
 DEMO_COUNTRY = "XDA"
 PASSWORD = "demo-portal-2026"  # noqa: S105 - printed on purpose: demo accounts on a fictitious country
@@ -23,6 +24,8 @@ PEOPLE = [
     ("observer@demoland.example", Membership.Role.OBSERVER),
 ]
 REVIEWER = "reviewer@unodc.example"
+ADMINISTRATOR = "admin@unodc.example"
+DEMO_ACCOUNTS = frozenset({*(email for email, _role in PEOPLE), REVIEWER, ADMINISTRATOR})
 
 NARRATIVES = [
     "The Penal Code (Law 14/2018) defines the offence in line with article 3 of the Protocol.",
@@ -60,6 +63,21 @@ class Command(BaseCommand):
             reviewer.set_password(PASSWORD)
             reviewer.save()
         reviewer.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+        admin, created = User.objects.get_or_create(
+            username=ADMINISTRATOR, defaults={"email": ADMINISTRATOR, "is_staff": True, "is_superuser": True}
+        )
+        if created:
+            admin.set_password(PASSWORD)
+            admin.save()
+        people = [
+            *((email, str(role.label), users[role]) for email, role in PEOPLE),
+            (REVIEWER, "UNODC reviewer", reviewer),
+            (ADMINISTRATOR, "Administrator", admin),
+        ]
+        # The roles that need a second factor get one, so that every role can still sign in.
+        secrets = {
+            email: demo_secret(user) for email, _label, user in people if mfa.requires_second_factor(user)
+        }
 
         assessment = (
             Assessment.objects.filter(country=country, framework=framework).order_by("-cycle").first()
@@ -72,8 +90,15 @@ class Command(BaseCommand):
         if not options["quiet"]:
             self.stdout.write("")
             self.stdout.write(f"Demo country: {country.name} (fictitious). Sign in at /accounts/login/ with:")
-            for email, label in [*((e, str(r)) for e, r in PEOPLE), (REVIEWER, "UNODC reviewer")]:
-                self.stdout.write(f"  {label:<14} {email:<32} password: {PASSWORD}")
+            for email, label, _user in people:
+                self.stdout.write(f"  {label:<22} {email:<30} password: {PASSWORD}")
+            self.stdout.write("")
+            self.stdout.write(
+                "These roles also need a second factor. Add the secret to an authenticator app, or"
+            )
+            self.stdout.write("print the current code with: .venv/bin/python manage.py totp_code EMAIL")
+            for email, secret in secrets.items():
+                self.stdout.write(f"  {email:<30} TOTP secret: {secret}")
 
     def _fill(self, assessment: Assessment, users: dict[str, Any]) -> None:
         """About half of pillars 1 and 2 answered, some data, assignments for the contributor."""
@@ -125,3 +150,11 @@ class Command(BaseCommand):
                         "method": "recorded",
                     },
                 )
+
+
+def demo_secret(user: Any) -> str:
+    """The demo account's TOTP secret, enrolling it the first time (the demo's data is public)."""
+    from allauth.mfa.models import Authenticator
+
+    factor = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return str(factor.data["secret"]) if factor else mfa.enrol(user)

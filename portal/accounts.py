@@ -1,0 +1,153 @@
+"""Accounts on django-allauth, lockout on django-axes: the portal's rules for both.
+
+- Nobody signs up: people join by invitation (assessments.services.invitations), and single sign-on
+  only links a verified e-mail address to an account that exists.
+- ``SSO_REQUIRED_ROLES`` must sign in with OpenID Connect; their password is refused.
+- A required second factor cannot be removed by its owner; an administrator resets it.
+- Lockout is per account and address; each further lockout of the pair lasts twice as long.
+- Ending a person's access ends their sessions and API tokens at once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.httpkit import get_client_ip
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.usersessions.models import UserSession
+from axes.models import AccessFailureLog
+from django import forms
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import audit
+
+from . import mfa
+from .models import ApiToken
+
+LONGEST_COOL_OFF = timedelta(days=1)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: the connection's, or with ``TRUSTED_PROXY_COUNT`` proxies in front the
+    X-Forwarded-For entry the outermost of them wrote (what the client wrote itself is further
+    left and never read). allauth's reading (its rate limits use it too), and DRF's with NUM_PROXIES."""
+    if len(request.headers.get("x-forwarded-for", "").split(",")) < settings.TRUSTED_PROXY_COUNT:
+        return request.META.get("REMOTE_ADDR")  # a request that did not come through the proxies
+    return get_client_ip(request)
+
+
+def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The account a sign-in attempt named, whichever path it came by (e-mail or user name)."""
+    credentials = credentials or {}
+    name = credentials.get("username") or credentials.get("email") or credentials.get("login") or ""
+    return str(name).strip().lower()[:255]
+
+
+def cool_off(request: HttpRequest | None) -> timedelta:
+    """LOCKOUT_MINUTES for a first lockout of the account-and-address pair, doubled at each further
+    one within a day (at most a day)."""
+    base = timedelta(minutes=settings.LOCKOUT_MINUTES)
+    if request is None or not getattr(request, "axes_ip_address", None):
+        return base
+    username = attempted_username(request, getattr(request, "axes_credentials", None))
+    earlier = AccessFailureLog.objects.filter(
+        username=username,
+        ip_address=request.axes_ip_address,  # type: ignore[attr-defined]
+        locked_out=True,
+        attempt_time__gte=timezone.now() - LONGEST_COOL_OFF,
+    ).count()
+    return min(base * 2 ** min(max(earlier - 1, 0), 8), LONGEST_COOL_OFF)
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
+) -> HttpResponse:
+    """The answer while an account-and-address pair is locked: 429, in words, with how long."""
+    minutes = max(1, round(cool_off(request).total_seconds() / 60))
+    message = _(
+        "Too many wrong passwords for this account from your address. Try again in %(minutes)d "
+        "minutes, or ask for a new password."
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "account/locked_out.html", {"message": message}, status=429)
+
+
+def end_access(user: Any) -> None:
+    """End every session and API token of ``user``: their very next request is refused."""
+    for user_session in UserSession.objects.filter(user=user):
+        user_session.end()
+    ApiToken.objects.filter(user=user).delete()
+
+
+def reset_second_factor(user: Any, *, by: Any, request: HttpRequest | None = None) -> int:
+    """An administrator's reset: the person's factors go, and with them their sessions and tokens;
+    at their next sign-in they enrol again."""
+    with transaction.atomic():
+        deleted, _rows = Authenticator.objects.filter(user=user).delete()
+        end_access(user)
+        audit.record(
+            audit.Event.Action.MFA_RESET,
+            request=request,
+            actor=by,
+            target=user,
+            label=user.email,
+            by="administrator",
+        )
+    return deleted
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        if user is not None and mfa.roles_of(user) & set(settings.SSO_REQUIRED_ROLES):
+            raise forms.ValidationError(
+                _("Your account signs in with single sign-on: use the button below the form.")
+            )
+        return user
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Enrolling a first factor right after signing in asks for no password again; changing
+        or removing a factor afterwards does."""
+        user = getattr(self.request, "user", None)
+        if app == "allauth.mfa" and user is not None and not mfa.has_second_factor(user):
+            return False
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        context.setdefault("site_url", settings.SITE_URL)
+        super().send_mail(template_prefix, email, context)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        return False
+
+
+class SecondFactorAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        required = mfa.requires_second_factor(authenticator.user)
+        return not (authenticator.type == Authenticator.Type.TOTP and required)
+
+    def get_totp_issuer(self) -> str:
+        return str(settings.MFA_TOTP_ISSUER)
+
+
+def forget_enrolment(request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """A removed factor no longer vouches for the session (the check runs again)."""
+    session: SessionBase | None = getattr(request, "session", None)
+    if session is not None:
+        session.pop(mfa.ENROLLED, None)
