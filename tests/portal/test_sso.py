@@ -159,6 +159,10 @@ def test_a_reviewer_signs_in_through_the_provider_and_is_asked_for_the_second_fa
     expect_signed_in_as(page, reviewer.email)
     link = SocialAccount.objects.get(user=reviewer)
     assert (link.provider, link.uid) == ("unodc", "reviewer")
+    # allauth's guard against an account registered beforehand under someone else's address: the
+    # address was never verified on the portal, so the password that came with it stops working.
+    reviewer.refresh_from_db()
+    assert not reviewer.has_usable_password()
 
     # The next sign-in finds the link by the provider's subject: no e-mail lookup, no new link.
     page.context.clear_cookies()
