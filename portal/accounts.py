@@ -135,24 +135,36 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def refuse_single_sign_on(request: HttpRequest, sociallogin: SocialLogin) -> HttpResponse | None:
-    """Why single sign-on cannot sign this person in, as a page; None when it can: the identity
-    is linked to an account already, or its e-mail address is verified and an account has it."""
+    """Why single sign-on cannot sign this person in, as a page (and a failed sign-in in the audit
+    log); None when it can: the identity is linked to an account already, or its e-mail address
+    is verified and an account has it."""
     if sociallogin.is_existing:  # linked before, or found by a verified address (allauth's lookup)
         return None
     emails = [address.email for address in sociallogin.email_addresses]
     if not emails:
+        reason = "the identity provider gave no e-mail address"
         message = _("Your identity provider did not give the portal your e-mail address.")
     elif not all(address.verified for address in sociallogin.email_addresses):
         # Which account, if any, has the address stays unsaid: the identity behind it is unproven.
+        reason = "the identity provider has not verified the e-mail address"
         message = _(
             "Your identity provider has not verified your e-mail address %(email)s, so the portal "
             "cannot tell which account is yours. Ask your IT service desk to verify it, then try again."
         ) % {"email": emails[0]}
     else:
+        reason = "no account has the e-mail address"
         message = _(
             "No portal account has the e-mail address %(email)s. Accounts come from an "
             "invitation: ask your national coordinator, or UNODC for a country's first coordinator."
         ) % {"email": emails[0]}
+    actor_label = emails[0] if emails else sociallogin.account.uid
+    audit.record(
+        audit.Event.Action.SIGN_IN_FAILED,
+        request=request,
+        actor_label=actor_label,
+        by="single sign-on",
+        reason=reason,
+    )
     return render(request, "account/sso_refused.html", {"message": message}, status=403)
 
 

@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.utils.csp import CSP
 from playwright.sync_api import Browser, Page, expect
 
+from audit.models import Event
 from portal import mfa
 from portal.settings import openid_connect_providers
 from tests.conftest import require
@@ -147,6 +148,12 @@ def expect_signed_out(page: Page) -> None:
     expect(page.locator(".who")).to_have_count(0)
 
 
+def refusals() -> list[tuple[str, dict[str, str]]]:
+    """The failed sign-ins the audit log holds: whose and the details."""
+    failed = Event.objects.filter(action=Event.Action.SIGN_IN_FAILED).order_by("pk")
+    return [(event.actor_label, event.details) for event in failed]
+
+
 def test_a_reviewer_signs_in_through_the_provider_and_is_asked_for_the_second_factor(
     provider: str, live_url: str, page: Page, browser: Browser
 ) -> None:
@@ -171,6 +178,7 @@ def test_a_reviewer_signs_in_through_the_provider_and_is_asked_for_the_second_fa
     expect_signed_in_as(page, reviewer.email)
     assert SocialAccount.objects.filter(user=reviewer).count() == 1
     assert SocialAccount.objects.count() == 1
+    assert Event.objects.filter(action=Event.Action.SIGNED_IN, actor=reviewer).count() == 2
 
 
 def test_a_verified_address_that_no_account_has_is_refused_and_no_account_is_made(
@@ -185,6 +193,12 @@ def test_a_verified_address_that_no_account_has_is_refused_and_no_account_is_mad
     expect_signed_out(page)
     assert get_user_model().objects.count() == users
     assert not SocialAccount.objects.exists()
+    assert refusals() == [
+        (
+            "stranger@unodc.example.org",
+            {"by": "single sign-on", "reason": "no account has the e-mail address"},
+        )
+    ]
 
 
 def test_an_unverified_address_is_refused_even_when_an_account_has_it(
@@ -204,6 +218,8 @@ def test_an_unverified_address_is_refused_even_when_an_account_has_it(
     assert not SocialAccount.objects.exists()
     owner.refresh_from_db()
     assert owner.has_usable_password()  # not touched: the link would have wiped it
+    reason = "the identity provider has not verified the e-mail address"
+    assert refusals() == [(owner.email, {"by": "single sign-on", "reason": reason})]
 
 
 def test_a_role_that_must_use_sso_is_refused_its_password_and_signs_in_with_sso(
