@@ -109,13 +109,19 @@ def reset_second_factor(user: Any, *, by: Any, request: HttpRequest | None = Non
     return deleted
 
 
+def must_use_sso(user: Any) -> bool:
+    """Whether ``user``'s role signs in with single sign-on only (``SSO_REQUIRED_ROLES``): their
+    password opens neither the sign-in page nor the token endpoint."""
+    return bool(mfa.roles_of(user) & set(settings.SSO_REQUIRED_ROLES))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
         user = super().authenticate(request, **credentials)
-        if user is not None and mfa.roles_of(user) & set(settings.SSO_REQUIRED_ROLES):
+        if user is not None and must_use_sso(user):
             raise forms.ValidationError(
                 _("Your account signs in with single sign-on: use the button below the form.")
             )

@@ -25,15 +25,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.csp import CSP
 from playwright.sync_api import Browser, Page, expect
+from rest_framework.test import APIClient
 
 from audit.models import Event
 from portal import mfa
+from portal.models import ApiToken
 from portal.settings import openid_connect_providers
 from tests.conftest import require
 from tests.factories import make_reviewer
 from tests.reports.test_worker import free_port
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)  # the live server's thread sees the data
 
 OIDC_DIR = Path(settings.BASE_DIR) / "tests" / "oidc"
 CLIENT_ID = "tip-portal"
@@ -154,6 +156,7 @@ def refusals() -> list[tuple[str, dict[str, str]]]:
     return [(event.actor_label, event.details) for event in failed]
 
 
+@pytest.mark.browser
 def test_a_reviewer_signs_in_through_the_provider_and_is_asked_for_the_second_factor(
     provider: str, live_url: str, page: Page, browser: Browser
 ) -> None:
@@ -181,6 +184,7 @@ def test_a_reviewer_signs_in_through_the_provider_and_is_asked_for_the_second_fa
     assert Event.objects.filter(action=Event.Action.SIGNED_IN, actor=reviewer).count() == 2
 
 
+@pytest.mark.browser
 def test_a_verified_address_that_no_account_has_is_refused_and_no_account_is_made(
     provider: str, live_url: str, page: Page
 ) -> None:
@@ -201,6 +205,7 @@ def test_a_verified_address_that_no_account_has_is_refused_and_no_account_is_mad
     ]
 
 
+@pytest.mark.browser
 def test_an_unverified_address_is_refused_even_when_an_account_has_it(
     provider: str, live_url: str, page: Page
 ) -> None:
@@ -222,6 +227,7 @@ def test_an_unverified_address_is_refused_even_when_an_account_has_it(
     assert refusals() == [(owner.email, {"by": "single sign-on", "reason": reason})]
 
 
+@pytest.mark.browser
 def test_a_role_that_must_use_sso_is_refused_its_password_and_signs_in_with_sso(
     provider: str, live_url: str, page: Page, settings: Any
 ) -> None:
@@ -237,3 +243,14 @@ def test_a_role_that_must_use_sso_is_refused_its_password_and_signs_in_with_sso(
     sign_in_at_provider(page, live_url, provider, "reviewer")
     enter_code(page, mfa.current_code(reviewer.totp_secret))
     expect_signed_in_as(page, reviewer.email)
+
+
+@pytest.mark.django_db  # the closest mark wins: no live server needed
+def test_a_role_that_must_use_sso_gets_no_token_by_password(settings: Any) -> None:
+    settings.SSO_REQUIRED_ROLES = ["reviewer"]
+    reviewer = make_reviewer(ACCOUNTS["reviewer"]["email"])
+    body = {"username": reviewer.email, "password": PASSWORD, "code": mfa.current_code(reviewer.totp_secret)}
+    answer = APIClient().post("/api/v1/auth/token/", body, format="json")
+    assert answer.status_code == 403
+    assert "single sign-on" in answer.json()["detail"]
+    assert not ApiToken.objects.exists()
