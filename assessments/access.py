@@ -66,6 +66,16 @@ def require_coordinator(user: Any, country: Country | int) -> None:
         raise PermissionDenied("Only the country's national coordinator may do this.")
 
 
+def is_administrator(user: Any) -> bool:
+    """UNODC's portal administrators: Django staff (or superusers)."""
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def require_administrator(user: Any) -> None:
+    if not is_administrator(user):
+        raise PermissionDenied("Only UNODC's portal administrators may do this.")
+
+
 def require_reviewer(user: Any) -> None:
     if not is_reviewer(user):
         raise PermissionDenied("Only UNODC reviewers may do this.")

@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from framework.models import Framework, Item
 
-from .models import Assessment, Country, Evidence, Membership, NationalMeasure, TechnicalAssistanceNeed
+from .models import (
+    Assessment,
+    Country,
+    Evidence,
+    Invitation,
+    Membership,
+    NationalMeasure,
+    TechnicalAssistanceNeed,
+)
 from .services import PREFILL_REFUSED
 from .texts import field_limit, limit_hint
 
@@ -115,6 +124,46 @@ class TechnicalAssistanceNeedForm(ShowsTextLimits, forms.ModelForm):
             field.label_from_instance = lambda i: f"{i.code} {i.text[:80]}"
 
 
-class MemberForm(forms.Form):
+class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=field_limit(Invitation, "full_name"),
+        required=False,
+        help_text=_("As the e-mail should greet them (optional)."),
+    )
+
+
+class CoordinatorInviteForm(InviteForm):
+    """From the Countries page: the person invited is always the national coordinator."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["role"]
+
+
+class AcceptInvitationForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, needs_password: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_password:
+            self.fields.clear()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned

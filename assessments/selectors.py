@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from framework.models import Item, Requirement
@@ -20,6 +21,7 @@ from .models import (
     Answer,
     AnswerEvidence,
     Assessment,
+    Country,
     Evidence,
     Finding,
     FindingReply,
@@ -234,3 +236,30 @@ def answer_history(
         .order_by("-history_date")[:200]
     ]
     return changes, links
+
+
+def countries_overview(*, name: str = "", region: str = "") -> QuerySet[Country]:
+    """Every country for UNODC's administrators (Member States first, then the demo ones), with
+    team size, pending invitations and the coordinators with their profiles, in three queries."""
+    coordinators = Membership.objects.filter(role=Membership.Role.COORDINATOR).select_related("user__profile")
+    countries = (
+        Country.objects.annotate(
+            team_size=Count("memberships", distinct=True),
+            pending_invitations=Count(
+                "invitations",
+                filter=Q(
+                    invitations__accepted_at__isnull=True,
+                    invitations__revoked_at__isnull=True,
+                    invitations__expires_at__gt=timezone.now(),
+                ),
+                distinct=True,
+            ),
+        )
+        .prefetch_related(Prefetch("memberships", queryset=coordinators, to_attr="coordinators"))
+        .order_by("is_demo", "name")
+    )
+    if name:
+        countries = countries.filter(Q(name__icontains=name) | Q(code__iexact=name))
+    if region:
+        countries = countries.filter(region=region)
+    return countries

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answers, data, evidence, records, review, teams
+from .views import answers, countries, data, evidence, invitations, records, review, teams
 from .views import assessments as assessment_views
 
 app_name = "assessments"
@@ -29,4 +29,7 @@ urlpatterns = [
     path("<int:pk>/findings/<int:finding_pk>/status/", review.finding_status, name="finding-status"),
     path("teams/<str:code>/", teams.team, name="team"),
     path("teams/<str:code>/activity/", teams.team_activity, name="team-activity"),
+    path("countries/", countries.country_list, name="countries"),
+    path("countries/<str:code>/invite/", countries.country_invite, name="country-invite"),
+    path("invitations/<str:token>/", invitations.invitation, name="invitation"),
 ]

@@ -18,7 +18,6 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")  # 18 digits fit PostgreSQL's bigint, whatever is added to it
@@ -121,19 +120,6 @@ class StrictFields:
             ],
         )
         return super().to_internal_value(data)  # type: ignore[misc]
-
-
-class PerUserThrottle(UserRateThrottle):
-    """Requests per signed-in person (per address when anonymous), counted in the shared cache."""
-
-
-class PerAddressThrottle(SimpleRateThrottle):
-    """Requests per client address, whoever sends them (the address as the proxies give it)."""
-
-    scope = "address"
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class StateConflict(APIException):

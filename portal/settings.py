@@ -72,6 +72,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an invitation's link works (a resend starts the time again).
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of a person's sessions
     "django.contrib.postgres",
     "rest_framework",
     "knox",
@@ -264,7 +267,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Per person and per address, counted in the cache, so every web worker shares the counts.
-    "DEFAULT_THROTTLE_CLASSES": ["portal.api.PerUserThrottle", "portal.api.PerAddressThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.authentication.PerUserThrottle",
+        "portal.authentication.PerAddressThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_RATE_PER_USER", "1200/hour"),
         "address": os.environ.get("API_RATE_PER_ADDRESS", "2400/hour"),

@@ -1,6 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -22,6 +22,10 @@ from reports import api as reports_api
 register_converter(CodeConverter, "code")
 # The admin signs in on the portal's own page, so it gets the lockout and the second factor too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    raise Http404("Not a page of this portal.")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -63,6 +67,8 @@ urlpatterns = [
     path("framework/", include("framework.urls")),
     path("", include("reports.urls")),  # /reports/..., and the secretariat and exports under /assessments/
     path("assessments/", include("assessments.urls")),
+    # People do not manage their own addresses: the address is the one their invitation went to.
+    path("accounts/email/", not_found, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("account/", account.account_page, name="account"),
     path("account/tokens/<str:digest>/revoke/", account.token_revoke, name="token-revoke"),

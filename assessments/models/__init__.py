@@ -15,6 +15,7 @@ from .assessments import Assessment, AssessmentQuerySet, Transition
 from .countries import REVIEWERS_GROUP, Country, CountryQuerySet, Membership, Region, is_reviewer
 from .data import Breakdown, OperationalData
 from .evidence import Evidence, PrivateStorage, evidence_path, private_storage
+from .invitations import Invitation, InvitationQuerySet, hash_token
 from .notifications import Notification
 from .records import NationalMeasure, TechnicalAssistanceNeed
 from .review import Finding, FindingReply
@@ -45,6 +46,8 @@ __all__ = [
     "Evidence",
     "Finding",
     "FindingReply",
+    "Invitation",
+    "InvitationQuerySet",
     "Membership",
     "NationalMeasure",
     "Notification",
@@ -54,6 +57,7 @@ __all__ = [
     "TechnicalAssistanceNeed",
     "Transition",
     "evidence_path",
+    "hash_token",
     "is_reviewer",
     "private_storage",
 ]

@@ -12,6 +12,7 @@ One topic, one module; this package only names them, so ``services.save_answer``
 - ``evidence``: the evidence library; ``filetypes``: what an upload really is (pure)
 - ``records``: national measures and technical-assistance needs
 - ``teams``: members and roles
+- ``invitations``: inviting people to a team, and accepting by the e-mail's link
 - ``review``: workflow steps (the table is ``assessments.workflow``), findings and replies
 """
 
@@ -27,9 +28,10 @@ from .assessments import PREFILL_REFUSED, create_assessment, require_editable
 from .data import DATA_FIELDS, save_data, set_breakdowns
 from .evidence import add_file_evidence, add_link_evidence, delete_evidence
 from .filetypes import ALLOWED_TYPES, sniff
+from .invitations import InvitationRefused, accept, find, invite, landing, resend, revoke
 from .records import delete_national_measure, delete_ta_need, save_national_measure, save_ta_need
 from .review import add_finding, reply_to_finding, set_finding_status, transition
-from .teams import add_member, change_member_role, remove_member
+from .teams import change_member_role, remove_member
 
 __all__ = [
     "ALLOWED_TYPES",
@@ -38,21 +40,27 @@ __all__ = [
     "LEGAL_REFERENCE_LIMITS",
     "PREFILL_REFUSED",
     "Conflict",
+    "InvitationRefused",
     "ReadOnly",
     "StateError",
+    "accept",
     "add_file_evidence",
     "add_finding",
     "add_link_evidence",
-    "add_member",
     "change_member_role",
     "clean_legal_references",
     "create_assessment",
     "delete_evidence",
     "delete_national_measure",
     "delete_ta_need",
+    "find",
+    "invite",
+    "landing",
     "remove_member",
     "reply_to_finding",
     "require_editable",
+    "resend",
+    "revoke",
     "save_answer",
     "save_data",
     "save_national_measure",

@@ -1,4 +1,5 @@
-"""Country teams: members and their roles; a team always keeps a national coordinator."""
+"""Country teams: members and their roles; a team always keeps a national coordinator. People join
+by invitation (``invitations``)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from django.utils.translation import gettext as _
 import audit
 from portal.accounts import end_access
 
-from ..models import Answer, Country, Membership
+from ..models import Answer, Membership
 from ..texts import clean_text, field_limit
 
 
-@transaction.atomic
-def add_member(*, country: Country, email: str, role: str, by: User) -> Membership:
-    """Add a person to the country's team, creating their account (without a password) if needed."""
+def clean_address(email: str) -> str:
+    """The address as accounts keep it (lower case), or a ValidationError on ``email``."""
     email = User.objects.normalize_email(email.strip()).lower()
     try:
         validate_email(email)
@@ -27,32 +27,23 @@ def add_member(*, country: Country, email: str, role: str, by: User) -> Membersh
         raise ValidationError({"email": _("Give a valid e-mail address.")}) from None
     # The address is also the account's user name, which has the shorter limit.
     clean_text(email, field="email", limit=field_limit(User, "username"))
+    return email
+
+
+def require_role(role: str) -> None:
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(username=email, email=email)
-        user.set_unusable_password()
-        user.save()
-    membership, created = Membership.objects.get_or_create(
-        user=user, country=country, defaults={"role": role, "invited_by": by}
-    )
-    if not created:
-        raise ValidationError({"email": _("%(email)s is already in the team.") % {"email": email}})
-    _record(membership, by, change="added", role=Membership.Role(role).label)
-    return membership
 
 
 @transaction.atomic
 def change_member_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change a member's role; the team keeps at least one national coordinator."""
-    if role not in Membership.Role.values:
-        raise ValidationError({"role": _("Choose a role.")})
+    require_role(role)
     _keep_a_coordinator(membership, new_role=role)
     old_role = membership.role
     membership.role = role
     membership.save()
-    _record(
+    record_membership(
         membership,
         by,
         change="role changed",
@@ -70,12 +61,12 @@ def remove_member(*, membership: Membership, by: User) -> None:
     Answer.objects.filter(assessment__country=membership.country, assignee=membership.user).update(
         assignee=None
     )
-    _record(membership, by, change="removed", old_role=Membership.Role(membership.role).label)
+    record_membership(membership, by, change="removed", old_role=Membership.Role(membership.role).label)
     membership.delete()
     end_access(membership.user)
 
 
-def _record(membership: Membership, by: User, **details: Any) -> None:
+def record_membership(membership: Membership, by: User | None, **details: Any) -> None:
     """The change in the audit log, under the team's country, naming the member by e-mail."""
     audit.record(
         audit.Event.Action.MEMBERSHIP_CHANGED,

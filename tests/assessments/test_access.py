@@ -132,6 +132,8 @@ AUTOSAVE = {
     "reviewer": 404,
 }
 
+ADMINISTRATORS_ONLY = {role: 403 for role in ROLES} | {"anonymous": 302}
+
 ROUTES: dict[str, list[Route]] = {
     "assessments:list": [
         Route("get", lambda w: {}, lambda w: {}, {**READ, "other_country": 200, "reviewer": 200}),
@@ -348,8 +350,35 @@ ROUTES: dict[str, list[Route]] = {
         Route(
             "post",
             lambda w: {"code": w.a.country.code},
-            lambda w: {"action": "add", "email": "new@ministry.example", "role": "contributor"},
+            lambda w: {"action": "invite", "email": "new@ministry.example", "role": "contributor"},
             {**WRITE_REDIRECT, "contributor": 403},
+        ),
+        Route(
+            "post",
+            lambda w: {"code": w.a.country.code},
+            lambda w: {"action": "revoke", "invitation": _invitation(w).pk},
+            {**WRITE_REDIRECT, "contributor": 403},
+        ),
+    ],
+    # UNODC's administrators only (they are not in ROLES: test_invitations.py signs one in).
+    "assessments:countries": [Route("get", lambda w: {}, lambda w: {}, ADMINISTRATORS_ONLY)],
+    "assessments:country-invite": [
+        Route(
+            "post",
+            lambda w: {"code": w.a.country.code},
+            lambda w: {"email": "focal@gov.example"},
+            ADMINISTRATORS_ONLY,
+        )
+    ],
+    # The link is the key: anyone holding it sees the invitation; accepting it signs in a visitor
+    # and tells a signed-in other person that the invitation is not theirs.
+    "assessments:invitation": [
+        Route("get", lambda w: {"token": _invitation_token(w)}, lambda w: {}, {role: 200 for role in ROLES}),
+        Route(
+            "post",
+            lambda w: {"token": _invitation_token(w)},
+            lambda w: {"password1": "a sturdy passphrase", "password2": "a sturdy passphrase"},
+            {**{role: 200 for role in ROLES}, "anonymous": 302},
         ),
     ],
     "assessments:team-activity": [
@@ -396,6 +425,33 @@ def _report(w: World) -> Any:
         )
         job.file.save("r.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=True)
     return job
+
+
+INVITATION_TOKEN = "a-token-for-the-access-table"
+
+
+def _invitation(w: World) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import Invitation, hash_token
+
+    return Invitation.objects.get_or_create(
+        token_hash=hash_token(INVITATION_TOKEN),
+        defaults={
+            "country": w.a.country,
+            "email": "invited@ministry.example",
+            "role": "contributor",
+            "invited_by": w.users["coordinator"],
+            "expires_at": timezone.now() + timedelta(days=7),
+        },
+    )[0]
+
+
+def _invitation_token(w: World) -> str:
+    _invitation(w)
+    return INVITATION_TOKEN
 
 
 def _finding(w: World) -> Any:

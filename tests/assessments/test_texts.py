@@ -199,7 +199,7 @@ def test_legal_references_are_cleaned_and_limited_too(world: dict[str, Any]) -> 
 def test_an_email_longer_than_a_user_name_may_be_is_refused(world: dict[str, Any]) -> None:
     email = "a" * 140 + "@example.org"
     with pytest.raises(ValidationError, match="150"):
-        services.add_member(country=world["a"].country, email=email, role="observer", by=None)
+        services.invite(country=world["a"].country, email=email, role="observer", by=None)
 
 
 # --- API ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import Membership
+from audit.models import Event
 from portal import mfa
 from portal.models import ApiToken, Profile
 from tests.factories import (
@@ -314,3 +315,53 @@ def test_every_authenticator_is_totp_or_recovery_codes(team: dict[str, Any]) -> 
     types = set(Authenticator.objects.filter(user=team["coordinator"]).values_list("type", flat=True))
     assert types == {"totp", "recovery_codes"}
     assert with_second_factor(team["observer"]).totp_secret
+
+
+# --- what the audit log keeps of accounts ---------------------------------------------------------
+
+
+def test_a_lockout_leaves_its_event_with_the_address(team: dict[str, Any]) -> None:
+    email = team["contributor"].email
+    client = Client(REMOTE_ADDR="198.51.100.23")
+    for _ in range(5):
+        sign_in(client, email, "wrong password!!")
+    lockout = Event.objects.get(action=Event.Action.LOCKOUT)
+    assert (lockout.actor_label, lockout.address) == (email, "198.51.100.23")
+    assert Event.objects.filter(action=Event.Action.SIGN_IN_FAILED).count() == 5
+
+
+def test_tokens_made_and_revoked_leave_their_events(team: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(team["contributor"])
+    client.post("/account/", {"action": "token", "name": "Nightly sync", "days": 7})
+    token = ApiToken.objects.get(user=team["contributor"])
+    client.post(f"/account/tokens/{token.digest}/revoke/")
+    made, revoked = Event.objects.filter(action__startswith="token_").order_by("pk")
+    assert (made.action, made.actor, made.target_label) == (
+        Event.Action.TOKEN_CREATED,
+        team["contributor"],
+        "Nightly sync",
+    )
+    assert (revoked.action, revoked.target_label) == (Event.Action.TOKEN_REVOKED, "Nightly sync")
+    assert token.digest not in str(made.details) + str(revoked.details)
+
+
+def test_an_administrator_resets_a_second_factor_in_the_admin(
+    team: dict[str, Any], admin_client: Client
+) -> None:
+    coordinator = team["coordinator"]
+    theirs = Client()
+    sign_in(theirs, coordinator.email)
+    theirs.post("/accounts/2fa/authenticate/", {"code": mfa.current_code(coordinator.totp_secret)})
+    assert theirs.get("/assessments/").status_code == 200
+    response = admin_client.post(
+        "/admin/auth/user/", {"action": "reset_factors", "_selected_action": [coordinator.pk]}
+    )
+    assert response.status_code == 302
+    assert not mfa.has_second_factor(coordinator)
+    assert theirs.get("/assessments/").status_code == 302  # their session has ended
+    reset = Event.objects.get(action=Event.Action.MFA_RESET, target_id=str(coordinator.pk))
+    assert reset.actor is not None and reset.actor.username == "admin"
+    again = Client()
+    sign_in(again, coordinator.email)
+    assert again.get("/assessments/")["Location"] == "/accounts/2fa/totp/activate/"  # enrols anew
