@@ -27,6 +27,7 @@ from django.test import Client
 from assessments import services
 from assessments.models import REVIEWERS_GROUP, Answer, Assessment, Country, Finding, Transition
 from framework.models import Framework
+from portal import mfa
 
 
 def main() -> int:
@@ -43,6 +44,7 @@ def main() -> int:
         author = user_model.objects.create_user(username="coordinators@bench.example")
         reviewer = user_model.objects.create_user(username="reviewer@bench.example")
         reviewer.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+        mfa.enrol(reviewer)  # a reviewer must have a second factor to open any page
         start = time.perf_counter()
         countries = list(Country.objects.member_states())
         for country in countries:

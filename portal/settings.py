@@ -239,6 +239,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Messages ("Signed in", "Saved") live in the session: no cookie of their own to secure.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 HTTPS = env_bool("PORTAL_HTTPS")
 if HTTPS:
@@ -415,6 +417,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "TIP Protocol portal")
 MFA_RECOVERY_CODE_COUNT = 10
+# Shown once, when made; a person who lost them makes new ones, which voids the old.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
 # A code from the previous or the next 30-second step is accepted too (clocks drift); each once.
 MFA_TOTP_TOLERANCE = 1
 # Who must have a second factor before anything but its enrolment is reachable: national

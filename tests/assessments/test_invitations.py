@@ -442,3 +442,29 @@ def test_a_person_whose_account_came_later_signs_in_and_accepts_without_a_passwo
     assert "Choose a password" not in client.get(accept_page(token)).content.decode()
     assert client.post(accept_page(token), {}).status_code == 302
     assert Membership.objects.get(user=person, country=team["country"]).role == "contributor"
+
+
+def test_invitations_sent_resent_accepted_and_withdrawn_leave_audit_events(
+    team: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from audit.models import Event
+
+    first = invite(team, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend(invitation=first, by=team["coordinator"])
+    token = link_in(mail.outbox[-1])
+    Client().post(accept_page(token), {"password1": PASSWORD, "password2": PASSWORD})
+    other = invite(team, django_capture_on_commit_callbacks, email="second@ministry.example")
+    services.revoke(invitation=other, by=team["coordinator"])
+    events = list(Event.objects.filter(action__startswith="invitation_").order_by("pk"))
+    assert [(e.action, e.target_label.split(": ")[-1]) for e in events] == [
+        (Event.Action.INVITATION_SENT, "new.person@ministry.example"),
+        (Event.Action.INVITATION_SENT, "new.person@ministry.example"),
+        (Event.Action.INVITATION_ACCEPTED, "new.person@ministry.example"),
+        (Event.Action.INVITATION_SENT, "second@ministry.example"),
+        (Event.Action.INVITATION_REVOKED, "second@ministry.example"),
+    ]
+    assert {e.country for e in events} == {"XIN"}
+    assert events[2].actor is not None and events[2].actor.email == "new.person@ministry.example"
+    assert Event.objects.filter(action=Event.Action.MEMBERSHIP_CHANGED, country="XIN").count() == 1
+    assert all(token not in str(e.details) for e in events)

@@ -140,10 +140,16 @@ def test_team_changes_are_recorded_with_the_roles_in_words(
     coordinator = review_setup["team"]["coordinator"]
     client = client_for(coordinator)
     team = reverse("assessments:team", args=["XAA"])
+    UserFactory(username="new@ministry.example")  # has an account: the invitation adds them at once
     new_events()
-    client.post(team, {"action": "add", "email": "New@Ministry.example", "role": "contributor"})
+    client.post(team, {"action": "invite", "email": "New@Ministry.example", "role": "contributor"})
     membership = Membership.objects.get(user__email="new@ministry.example")
-    added = only(new_events())
+    accepted, added = new_events()
+    assert (accepted.action, accepted.country, accepted.target_label) == (
+        Event.Action.INVITATION_ACCEPTED,
+        "XAA",
+        "Invitation: new@ministry.example",
+    )
     client.post(team, {"action": "role", "membership": membership.pk, "role": "observer"})
     changed = only(new_events())
     client.post(team, {"action": "remove", "membership": membership.pk})
