@@ -50,7 +50,7 @@ ACCOUNTS = {
 
 
 @pytest.fixture
-def provider(live_url: str, settings: Any) -> Iterator[str]:
+def provider(live_url: str, settings: Any, tmp_path: Path) -> Iterator[str]:
     """The loopback provider, with the live server's callback as its client's redirect URI, and
     the portal configured for it (allauth reads SOCIALACCOUNT_PROVIDERS at each request). The
     live server is on "localhost" and the provider on 127.0.0.1: the same names throughout, so
@@ -71,42 +71,35 @@ def provider(live_url: str, settings: Any) -> Iterator[str]:
         "OIDC_REDIRECT_URI": f"{live_url}/accounts/oidc/unodc/login/callback/",
         "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
     }
-    proc = subprocess.Popen(
-        [str(node), "provider.mjs"],
-        cwd=OIDC_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log = tmp_path / "provider.log"
+    with log.open("wb") as output:
+        proc = subprocess.Popen(
+            [str(node), "provider.mjs"], cwd=OIDC_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     try:
-        wait_for(f"{issuer}/.well-known/openid-configuration", proc)
+        wait_for(f"{issuer}/.well-known/openid-configuration", proc, log)
         settings.SOCIALACCOUNT_PROVIDERS = openid_connect_providers(
             server_url=issuer, client_id=CLIENT_ID, secret=CLIENT_SECRET, name="UNODC"
         )
-        settings.SECURE_CSP = {
-            **settings.SECURE_CSP,
-            "form-action": [CSP.SELF, issuer],
-        }  # as settings.py does
+        # As settings.py does for OIDC_SERVER_URL: the SSO button's redirect may lead there.
+        settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, issuer]}
         yield issuer
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
-def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+def wait_for(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            errors = proc.stderr.read().decode() if proc.stderr else ""
-            pytest.fail(f"the loopback OpenID Connect provider stopped: {errors}")
+            pytest.fail(f"the loopback OpenID Connect provider stopped: {log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback http
                 return
         except OSError:
             time.sleep(0.1)
-    pytest.fail(f"the loopback OpenID Connect provider did not answer at {url}")
+    pytest.fail(f"the loopback OpenID Connect provider did not answer at {url}: {log.read_text()}")
 
 
 @pytest.fixture
