@@ -14,10 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
 from allauth.usersessions.models import UserSession
 from axes.models import AccessFailureLog
 from django import forms
@@ -107,13 +109,19 @@ def reset_second_factor(user: Any, *, by: Any, request: HttpRequest | None = Non
     return deleted
 
 
+def must_use_sso(user: Any) -> bool:
+    """Whether ``user``'s role signs in with single sign-on only (``SSO_REQUIRED_ROLES``): their
+    password opens neither the sign-in page nor the token endpoint."""
+    return bool(mfa.roles_of(user) & set(settings.SSO_REQUIRED_ROLES))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
         user = super().authenticate(request, **credentials)
-        if user is not None and mfa.roles_of(user) & set(settings.SSO_REQUIRED_ROLES):
+        if user is not None and must_use_sso(user):
             raise forms.ValidationError(
                 _("Your account signs in with single sign-on: use the button below the form.")
             )
@@ -132,9 +140,50 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_mail(template_prefix, email, context)
 
 
+def refuse_single_sign_on(request: HttpRequest, sociallogin: SocialLogin) -> HttpResponse | None:
+    """Why single sign-on cannot sign this person in, as a page (and a failed sign-in in the audit
+    log); None when it can: the identity is linked to an account already, or its e-mail address
+    is verified and an account has it."""
+    if sociallogin.is_existing:  # linked before, or found by a verified address (allauth's lookup)
+        return None
+    emails = [address.email for address in sociallogin.email_addresses]
+    if not emails:
+        reason = "the identity provider gave no e-mail address"
+        message = _("Your identity provider did not give the portal your e-mail address.")
+    elif not all(address.verified for address in sociallogin.email_addresses):
+        # Which account, if any, has the address stays unsaid: the identity behind it is unproven.
+        reason = "the identity provider has not verified the e-mail address"
+        message = _(
+            "Your identity provider has not verified your e-mail address %(email)s, so the portal "
+            "cannot tell which account is yours. Ask your IT service desk to verify it, then try again."
+        ) % {"email": emails[0]}
+    else:
+        reason = "no account has the e-mail address"
+        message = _(
+            "No portal account has the e-mail address %(email)s. Accounts come from an "
+            "invitation: ask your national coordinator, or UNODC for a country's first coordinator."
+        ) % {"email": emails[0]}
+    actor_label = emails[0] if emails else sociallogin.account.uid
+    audit.record(
+        audit.Event.Action.SIGN_IN_FAILED,
+        request=request,
+        actor_label=actor_label,
+        by="single sign-on",
+        reason=reason,
+    )
+    return render(request, "account/sso_refused.html", {"message": message}, status=403)
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         return False
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """Nobody is created or linked but by a verified address (allauth's own default would
+        show "sign-up closed" for both)."""
+        refusal = refuse_single_sign_on(request, sociallogin)
+        if refusal is not None:
+            raise ImmediateHttpResponse(refusal)
 
 
 class SecondFactorAdapter(DefaultMFAAdapter):

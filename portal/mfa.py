@@ -103,4 +103,8 @@ def current_code(secret: str) -> str:
     """The code an authenticator app shows now for ``secret``."""
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
-    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+    # The counters run from MFA_TOTP_TOLERANCE steps back to as many ahead: now is the middle one
+    # (the first, a step back, is refused once the next step begins, which can happen between
+    # reading the code and sending it).
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))

@@ -8,6 +8,8 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -429,20 +431,33 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # OpenID Connect sign-in for UNODC staff, when OIDC_SERVER_URL is set (an enterprise identity
 # provider's issuer URL). Accounts are linked by a verified e-mail address; nobody is created.
 OIDC_SERVER_URL = os.environ.get("OIDC_SERVER_URL", "")
-SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
-if OIDC_SERVER_URL:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": [
-            {
-                "provider_id": "unodc",
-                "name": os.environ.get("OIDC_NAME", "UNODC"),
-                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
-                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
-                "settings": {"server_url": OIDC_SERVER_URL, "fetch_userinfo": True},
-            }
-        ],
+
+
+def openid_connect_providers(*, server_url: str, client_id: str, secret: str, name: str) -> dict[str, Any]:
+    """allauth's provider settings for one identity provider, "unodc" (the callback URL is
+    /accounts/oidc/unodc/login/callback/). allauth reads them at each request, so tests that know
+    the provider's address only at run time set SOCIALACCOUNT_PROVIDERS from this too."""
+    app = {
+        "provider_id": "unodc",
+        "name": name,
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {"server_url": server_url, "fetch_userinfo": True},
     }
+    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [app]}}
+
+
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {}
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS = openid_connect_providers(
+        server_url=OIDC_SERVER_URL,
+        client_id=os.environ.get("OIDC_CLIENT_ID", ""),
+        secret=os.environ.get("OIDC_CLIENT_SECRET", ""),
+        name=os.environ.get("OIDC_NAME", "UNODC"),
+    )
+    # The button posts to the portal, which redirects to the provider's authorization endpoint (on
+    # the issuer's host for the usual providers): the policy must let a form lead there.
+    SECURE_CSP["form-action"] = [CSP.SELF, "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_SERVER_URL))]
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

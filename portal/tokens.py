@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 import audit
 
 from . import mfa
-from .accounts import attempted_username
+from .accounts import attempted_username, must_use_sso
 from .api import StrictFields
 from .models import ApiToken
 
@@ -109,6 +109,10 @@ class ObtainToken(APIView):
         user = authenticate(request=http, **credentials)
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Wrong e-mail address or password."))
+        if must_use_sso(user):
+            raise PermissionDenied(
+                _("Your account signs in with single sign-on: create a token on your account page.")
+            )
         if mfa.lacks_required_factor(user):
             raise PermissionDenied(_(mfa.ENROL_FIRST))
         if mfa.has_second_factor(user) and not valid_code(user, data.get("code", "")):
