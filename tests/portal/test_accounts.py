@@ -365,3 +365,30 @@ def test_an_administrator_resets_a_second_factor_in_the_admin(
     again = Client()
     sign_in(again, coordinator.email)
     assert again.get("/assessments/")["Location"] == "/accounts/2fa/totp/activate/"  # enrols anew
+
+
+def test_an_administrator_without_a_factor_finds_the_admin_closed() -> None:
+    staff = UserFactory(username="new-admin@unodc.example.org", is_staff=True, is_superuser=True)
+    client = Client()
+    sign_in(client, staff.email)
+    for path in ("/admin/", "/admin/auth/user/", "/audit/", "/assessments/countries/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/accounts/2fa/totp/activate/", path
+
+
+def test_the_api_is_throttled_per_person_and_per_address(team: dict[str, Any], monkeypatch: Any) -> None:
+    from portal.authentication import PerAddressThrottle, PerUserThrottle
+
+    monkeypatch.setattr(PerUserThrottle, "THROTTLE_RATES", {"user": "3/min", "address": "5/min"})
+    monkeypatch.setattr(PerAddressThrottle, "THROTTLE_RATES", {"user": "3/min", "address": "5/min"})
+    one = APIClient(REMOTE_ADDR="192.0.2.10")
+    one.credentials(HTTP_AUTHORIZATION=f"Token {api_token(team['contributor'])}")
+    assert [one.get("/api/v1/assessments/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    # Another person from the same address has their own three, until the address's five are used.
+    other = APIClient(REMOTE_ADDR="192.0.2.10")
+    other.credentials(HTTP_AUTHORIZATION=f"Token {api_token(team['observer'])}")
+    assert [other.get("/api/v1/assessments/").status_code for _ in range(2)] == [200, 429]
+    # A forged X-Forwarded-For does not make a new address.
+    forged = APIClient(REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="203.0.113.77")
+    assert forged.get("/api/v1/frameworks/").status_code == 429
+    assert APIClient(REMOTE_ADDR="192.0.2.11").get("/api/v1/frameworks/").status_code == 200
