@@ -126,7 +126,9 @@ class TechnicalAssistanceNeedForm(ShowsTextLimits, forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.CONTRIBUTOR
+    )
     full_name = forms.CharField(
         label=_("Name"),
         max_length=field_limit(Invitation, "full_name"),

@@ -23,6 +23,19 @@ PEOPLE = [
     ("contributor@demoland.example", Membership.Role.CONTRIBUTOR),
     ("observer@demoland.example", Membership.Role.OBSERVER),
 ]
+# What the team page shows of each demo person (all fictitious).
+PROFILES = {
+    "coordinator@demoland.example": (
+        "Dana Demo",
+        "rapporteur",
+        "National Rapporteur's Office",
+        "National rapporteur",
+    ),
+    "contributor@demoland.example": ("Cyril Sample", "ministry", "Ministry of Justice", "Legal adviser"),
+    "observer@demoland.example": ("Olga Example", "parliament", "Parliament of Demoland", "Committee clerk"),
+    "reviewer@unodc.example": ("Rita Reviewer", "unodc", "UNODC", "Crime prevention officer"),
+    "admin@unodc.example": ("Adam Admin", "unodc", "UNODC", "Portal administrator"),
+}
 REVIEWER = "reviewer@unodc.example"
 ADMINISTRATOR = "admin@unodc.example"
 DEMO_ACCOUNTS = frozenset({*(email for email, _role in PEOPLE), REVIEWER, ADMINISTRATOR})
@@ -74,6 +87,12 @@ class Command(BaseCommand):
             (REVIEWER, "UNODC reviewer", reviewer),
             (ADMINISTRATOR, "Administrator", admin),
         ]
+        for email, _label, user in people:
+            if email in PROFILES and not user.profile.full_name:
+                name, kind, institution, title = PROFILES[email]
+                user.profile.full_name, user.profile.institution_kind = name, kind
+                user.profile.institution, user.profile.job_title = institution, title
+                user.profile.save()
         # The roles that need a second factor get one, so that every role can still sign in.
         secrets = {
             email: demo_secret(user) for email, _label, user in people if mfa.requires_second_factor(user)
