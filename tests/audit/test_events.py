@@ -43,6 +43,11 @@ def client_for(user: Any) -> Client:
     return client
 
 
+def assert_event(event: Event, action: str, actor: Any, country: str = "XAA") -> None:
+    """The event is ``action`` by ``actor``, from the test's address, under ``country``'s team."""
+    assert (event.action, event.actor, event.address, event.country) == (action, actor, ADDRESS, country)
+
+
 def only(events: list[Event]) -> Event:
     assert len(events) == 1, [e.action for e in events]
     return events[0]
@@ -58,12 +63,7 @@ def test_an_evidence_download_is_recorded(review_setup: dict[str, Any], new_even
     response = observer.get(reverse("assessments:evidence-download", args=[a.pk, evidence.pk]))
     assert response.status_code == 200
     event = only(new_events())
-    assert (event.action, event.actor, event.address, event.country) == (
-        Event.Action.EVIDENCE_DOWNLOADED,
-        review_setup["team"]["observer"],
-        ADDRESS,
-        "XAA",
-    )
+    assert_event(event, Event.Action.EVIDENCE_DOWNLOADED, review_setup["team"]["observer"])
     assert (event.target_type, event.target_id) == ("assessments.evidence", str(evidence.pk))
     assert event.target_label == "Evidence: Penal code 2021.pdf"
 
@@ -85,24 +85,14 @@ def test_a_report_download_is_recorded_from_the_page_and_the_api(
     new_events()
     assert page.get(reverse("reports:download", args=[a.pk, job.pk])).status_code == 200
     event = only(new_events())
-    assert (event.action, event.actor, event.address, event.country) == (
-        Event.Action.REPORT_DOWNLOADED,
-        coordinator,
-        ADDRESS,
-        "XAA",
-    )
+    assert_event(event, Event.Action.REPORT_DOWNLOADED, coordinator)
     assert (event.target_type, event.target_id) == ("reports.reportjob", str(job.pk))
     assert event.target_label == f"Report job: Gap analysis report (PDF), {a.country.name} 2026"
 
     client = api(coordinator)
     assert client.get(f"/api/v1/report-jobs/{job.pk}/download/", REMOTE_ADDR=ADDRESS).status_code == 200
     event = only(new_events())
-    assert (event.action, event.actor, event.address, event.country) == (
-        Event.Action.REPORT_DOWNLOADED,
-        coordinator,
-        ADDRESS,
-        "XAA",
-    )
+    assert_event(event, Event.Action.REPORT_DOWNLOADED, coordinator)
 
 
 def test_spreadsheet_exports_are_recorded(review_setup: dict[str, Any], new_events: Any) -> None:
@@ -111,12 +101,7 @@ def test_spreadsheet_exports_are_recorded(review_setup: dict[str, Any], new_even
     new_events()
     assert client.get(reverse("reports:export", args=[a.pk])).status_code == 200
     event = only(new_events())
-    assert (event.action, event.actor, event.address, event.country) == (
-        Event.Action.SPREADSHEET_EXPORTED,
-        contributor,
-        ADDRESS,
-        "XAA",
-    )
+    assert_event(event, Event.Action.SPREADSHEET_EXPORTED, contributor)
     assert (event.target_type, event.target_id) == ("assessments.assessment", str(a.pk))
     assert event.target_label == f"Assessment: {a.country.name} 2026"
 
