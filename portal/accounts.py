@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import record_authentication
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -241,6 +242,17 @@ class SecondFactorAdapter(DefaultMFAAdapter):
 
     def get_totp_issuer(self) -> str:
         return str(settings.MFA_TOTP_ISSUER)
+
+
+def vouch_for_enrolment(
+    request: HttpRequest | None = None, user: Any = None, authenticator: Any = None, **kwargs: Any
+) -> None:
+    """The code just typed to confirm a new authenticator app proves it: the recovery codes shown
+    next ask for no other proof (someone who joined by single sign-on has no password to give)."""
+    if request is None or user is None or authenticator is None:
+        return
+    if authenticator.type == Authenticator.Type.TOTP:
+        record_authentication(request, user, method="mfa", type="totp", reauthenticated=True)
 
 
 def forget_enrolment(request: HttpRequest | None = None, **kwargs: Any) -> None:

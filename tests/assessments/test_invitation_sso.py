@@ -24,7 +24,7 @@ from tests.oidc_provider import ACCOUNTS, provider, through_provider  # noqa: F4
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the provider fixture needs the live server
 
-INVITEE = ACCOUNTS["invitee"]["email"].lower()
+INVITEE = str(ACCOUNTS["invitee"]["email"]).lower()
 
 
 @pytest.fixture
