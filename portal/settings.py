@@ -429,7 +429,8 @@ PORTAL_ROLES_OF = "assessments.access.roles_of"
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # OpenID Connect sign-in for UNODC staff, when OIDC_SERVER_URL is set (an enterprise identity
-# provider's issuer URL). Accounts are linked by a verified e-mail address; nobody is created.
+# provider's issuer URL). Accounts are linked by a verified e-mail address; one is created only
+# to accept an invitation to that address (SSO_INVITATIONS below).
 OIDC_SERVER_URL = os.environ.get("OIDC_SERVER_URL", "")
 
 
