@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answers, countries, data, evidence, invitations, records, review, teams
+from .views import answers, countries, data, evidence, invitation_sso, invitations, records, review, teams
 from .views import assessments as assessment_views
 
 app_name = "assessments"
@@ -32,4 +32,5 @@ urlpatterns = [
     path("countries/", countries.country_list, name="countries"),
     path("countries/<str:code>/invite/", countries.country_invite, name="country-invite"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),
+    path("invitations/<str:token>/sso/", invitation_sso.join_with_sso, name="invitation-sso"),
 ]

@@ -1,7 +1,8 @@
 """Accounts on django-allauth, lockout on django-axes: the portal's rules for both.
 
 - Nobody signs up: people join by invitation (assessments.services.invitations), and single sign-on
-  only links a verified e-mail address to an account that exists.
+  links a verified e-mail address to an account that exists, or creates the account of the pending
+  invitation that sent the person to the identity provider (``PORTAL_SSO_SIGNUP`` says whether).
 - ``SSO_REQUIRED_ROLES`` must sign in with OpenID Connect; their password is refused.
 - A required second factor cannot be removed by its owner; an administrator resets it.
 - Lockout is per account and address; each further lockout of the pair lasts twice as long.
@@ -11,15 +12,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import record_authentication
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, get_adapter
 from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import Provider
 from allauth.usersessions.models import UserSession
 from axes.models import AccessFailureLog
 from django import forms
@@ -115,6 +120,19 @@ def must_use_sso(user: Any) -> bool:
     return bool(mfa.roles_of(user) & set(settings.SSO_REQUIRED_ROLES))
 
 
+def sso_provider(request: HttpRequest) -> Provider | None:
+    """The identity provider an invitation can be accepted with (``SSO_INVITATIONS``), if any."""
+    if not settings.SSO_INVITATIONS:
+        return None
+    providers = get_adapter(request).list_providers(request)
+    return providers[0] if providers else None
+
+
+def sso_required_for(role: str) -> bool:
+    """Whether an invitation with ``role`` can only be accepted with single sign-on."""
+    return role in settings.SSO_REQUIRED_ROLES
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
@@ -174,16 +192,47 @@ def refuse_single_sign_on(request: HttpRequest, sociallogin: SocialLogin) -> Htt
     return render(request, "account/sso_refused.html", {"message": message}, status=403)
 
 
+def sso_signup() -> ModuleType:
+    """The app that says when single sign-on may create an account (``PORTAL_SSO_SIGNUP``): its
+    ``pending(request)``, ``refusal(request, sociallogin)``, ``sign_up(request, sociallogin, create)``
+    and ``forget(request)``."""
+    return import_module(settings.PORTAL_SSO_SIGNUP)
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
-        return False
+        """Only for the pending invitation the person pressed "Join with ..." for, once
+        ``pre_social_login`` found the provider's verified address to be the invitation's."""
+        return sso_signup().pending(request) is not None
+
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return self.is_open_for_signup(request, sociallogin)  # the invitation says all; no form
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """Nobody is created or linked but by a verified address (allauth's own default would
         show "sign-up closed" for both)."""
-        refusal = refuse_single_sign_on(request, sociallogin)
+        signup = sso_signup()
+        if sociallogin.is_existing:
+            signup.forget(request)  # an account has the identity: it signs in, nothing is accepted
+            return
+        if signup.pending(request) is not None:
+            refusal = signup.refusal(request, sociallogin)
+        else:
+            refusal = refuse_single_sign_on(request, sociallogin)
         if refusal is not None:
             raise ImmediateHttpResponse(refusal)
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
+        """The account of the pending invitation, created by the app that owns invitations."""
+
+        def create(email: str) -> Any:
+            user = sociallogin.user
+            user.username = user.email = email
+            for address in sociallogin.email_addresses:  # the invitation's, as the provider wrote it
+                address.email = address.email.lower()
+            return super(SocialAccountAdapter, self).save_user(request, sociallogin, form)
+
+        return sso_signup().sign_up(request, sociallogin, create)
 
 
 class SecondFactorAdapter(DefaultMFAAdapter):
@@ -193,6 +242,17 @@ class SecondFactorAdapter(DefaultMFAAdapter):
 
     def get_totp_issuer(self) -> str:
         return str(settings.MFA_TOTP_ISSUER)
+
+
+def vouch_for_enrolment(
+    request: HttpRequest | None = None, user: Any = None, authenticator: Any = None, **kwargs: Any
+) -> None:
+    """The code just typed to confirm a new authenticator app proves it: the recovery codes shown
+    next ask for no other proof (someone who joined by single sign-on has no password to give)."""
+    if request is None or user is None or authenticator is None:
+        return
+    if authenticator.type == Authenticator.Type.TOTP:
+        record_authentication(request, user, method="mfa", type="totp", reauthenticated=True)
 
 
 def forget_enrolment(request: HttpRequest | None = None, **kwargs: Any) -> None:

@@ -429,7 +429,8 @@ PORTAL_ROLES_OF = "assessments.access.roles_of"
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # OpenID Connect sign-in for UNODC staff, when OIDC_SERVER_URL is set (an enterprise identity
-# provider's issuer URL). Accounts are linked by a verified e-mail address; nobody is created.
+# provider's issuer URL). Accounts are linked by a verified e-mail address; one is created only
+# to accept an invitation to that address (SSO_INVITATIONS below).
 OIDC_SERVER_URL = os.environ.get("OIDC_SERVER_URL", "")
 
 
@@ -465,6 +466,12 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # Roles that must sign in with OpenID Connect (their password is refused), e.g. "reviewer,administrator".
 SSO_REQUIRED_ROLES = env_list("SSO_REQUIRED_ROLES", "")
+# Whether an invitation can be accepted by signing in with the identity provider (the account is
+# made from a verified address equal to the invitation's): offered for every role once a provider
+# is configured, and the only way for a role in SSO_REQUIRED_ROLES (the password form is hidden).
+SSO_INVITATIONS = env_bool("SSO_INVITATIONS", True)
+# What single sign-on may create an account for (portal imports no app): a pending invitation.
+PORTAL_SSO_SIGNUP = "assessments.views.invitation_sso"
 
 # API tokens (django-rest-knox): stored as a hash, several per person, each named, with an expiry.
 # knox's own migrations would create its (swapped-out) table anyway: the portal's model replaces it.

@@ -28,7 +28,17 @@ from .assessments import PREFILL_REFUSED, create_assessment, require_editable
 from .data import DATA_FIELDS, save_data, set_breakdowns
 from .evidence import add_file_evidence, add_link_evidence, delete_evidence
 from .filetypes import ALLOWED_TYPES, sniff
-from .invitations import InvitationRefused, accept, find, invite, landing, resend, revoke
+from .invitations import (
+    InvitationRefused,
+    accept,
+    accept_by_sso,
+    find,
+    find_by_digest,
+    invite,
+    landing,
+    resend,
+    revoke,
+)
 from .records import delete_national_measure, delete_ta_need, save_national_measure, save_ta_need
 from .review import add_finding, reply_to_finding, set_finding_status, transition
 from .teams import change_member_role, remove_member
@@ -44,6 +54,7 @@ __all__ = [
     "ReadOnly",
     "StateError",
     "accept",
+    "accept_by_sso",
     "add_file_evidence",
     "add_finding",
     "add_link_evidence",
@@ -54,6 +65,7 @@ __all__ = [
     "delete_national_measure",
     "delete_ta_need",
     "find",
+    "find_by_digest",
     "invite",
     "landing",
     "remove_member",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -166,10 +167,15 @@ def revoke(*, invitation: Invitation, by: User) -> Invitation:
 
 def find(token: str, *, lock: bool = False) -> Invitation:
     """The pending invitation of a link, or ``InvitationRefused`` saying why the link does not work."""
+    return find_by_digest(hash_token(token) if token else "", lock=lock)
+
+
+def find_by_digest(digest: str, *, lock: bool = False) -> Invitation:
+    """``find`` by the hash of the link's token (what a session keeps while single sign-on runs)."""
     rows = Invitation.objects.select_related("country", "invited_by__profile")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    invitation = rows.filter(token_hash=hash_token(token)).first() if token else None
+    invitation = rows.filter(token_hash=digest).first() if digest else None
     if invitation is None:
         raise InvitationRefused("unknown")
     if invitation.status != Invitation.Status.PENDING:
@@ -200,6 +206,43 @@ def accept(*, token: str, password: str | None, request: HttpRequest) -> Invitat
         user = _create_account(invitation, password or "")
     elif not signed_in.is_authenticated:
         raise ValidationError(_("You already have an account: sign in first, then open the link again."))
+    _join(invitation, user, request)
+    if not signed_in.is_authenticated:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The person has just proved their password: allauth's enrolment page needs no second proof.
+        record_authentication(request, user, method="password", reauthenticated=True)
+    return invitation
+
+
+@transaction.atomic
+def accept_by_sso(
+    *,
+    digest: str,
+    email: str,
+    name: str,
+    create_account: Callable[[str], User],
+    request: HttpRequest,
+) -> Invitation:
+    """Accept the invitation whose token hashes to ``digest`` for a person whose identity provider
+    verified ``email`` (and calls them ``name``): ``create_account(address)`` makes the account
+    without a password and links the identity, then the membership, in one transaction under the
+    invitation's row lock. Signing in is the caller's."""
+    invitation = find_by_digest(digest, lock=True)
+    if email.lower() != invitation.email:
+        raise ValidationError(_("This invitation is for %(email)s.") % {"email": invitation.email})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("You already have an account: sign in first, then open the link again."))
+    user = create_account(invitation.email)
+    limit = field_limit(Invitation, "full_name")
+    provider_name = clean_text(name[:limit], field="full_name", limit=limit, strip=True)
+    user.profile.full_name = invitation.full_name or provider_name
+    user.profile.save(update_fields=["full_name"])
+    _join(invitation, user, request)
+    return invitation
+
+
+def _join(invitation: Invitation, user: User, request: HttpRequest) -> None:
+    """The membership the invitation gives, the invitation used, both in the audit log."""
     membership, created = Membership.objects.get_or_create(
         user=user,
         country=invitation.country,
@@ -210,11 +253,6 @@ def accept(*, token: str, password: str | None, request: HttpRequest) -> Invitat
     _record(audit.Event.Action.INVITATION_ACCEPTED, invitation, user, request=request)
     if created:
         record_membership(membership, user, change="added", role=str(membership.get_role_display()))
-    if not signed_in.is_authenticated:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        # The person has just proved their password: allauth's enrolment page needs no second proof.
-        record_authentication(request, user, method="password", reauthenticated=True)
-    return invitation
 
 
 def _create_account(invitation: Invitation, password: str) -> User:

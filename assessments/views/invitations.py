@@ -1,4 +1,5 @@
-"""The page an invitation's link opens: choose a password, join the team, signed in."""
+"""The page an invitation's link opens: choose a password (or join with single sign-on, see
+invitation_sso.py), join the team, signed in."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from portal import mfa
+from portal import accounts, mfa
 
 from .. import services
 from ..forms import AcceptInvitationForm
+from ..models import Invitation
 
 # Where someone who joined by invitation goes once they have enrolled the second factor their role
 # requires: the recovery-codes page that allauth shows after the enrolment offers the way on.
@@ -24,36 +26,52 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         found = services.find(token)
     except services.InvitationRefused as refused:
-        return _refused(request, refused)
+        return refused_page(request, refused)
     needs_password = not User.objects.filter(email__iexact=found.email).exists()
+    # Single sign-on makes a new account; a signed-in person accepts as themselves.
+    offered = needs_password and not request.user.is_authenticated
+    provider = accounts.sso_provider(request) if offered else None
+    sso_only = provider is not None and accounts.sso_required_for(found.role)
     form = AcceptInvitationForm(
-        request.POST if request.method == "POST" else None, needs_password=needs_password
+        request.POST if request.method == "POST" else None, needs_password=needs_password and not sso_only
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and sso_only:
+        form.add_error(None, _("This role joins with single sign-on only: use the button below."))
+    elif request.method == "POST" and form.is_valid():
         try:
             accepted = services.accept(
                 token=token, password=form.cleaned_data.get("password1"), request=request
             )
         except services.InvitationRefused as refused:
-            return _refused(request, refused)
+            return refused_page(request, refused)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             for field, texts in errors.items():
                 form.add_error("password1" if field == "password" and needs_password else None, texts)
         else:
-            messages.success(
-                request,
-                _("Welcome to the team of %(country)s.") % {"country": accepted.country.name},
-            )
-            target = services.landing(accepted)
-            if mfa.lacks_required_factor(accepted.user):
-                request.session[AFTER_ENROLMENT] = target
-            return redirect(target)
-    context = {"invitation": found, "form": form, "needs_password": needs_password}
+            return redirect(welcome(request, accepted))
+    context = {
+        "invitation": found,
+        "token": token,
+        "form": form,
+        "needs_password": needs_password,
+        "provider": provider,
+        "sso_only": sso_only,
+    }
     return render(request, "assessments/invitation.html", context)
 
 
-def _refused(request: HttpRequest, refused: services.InvitationRefused) -> HttpResponse:
+def welcome(request: HttpRequest, accepted: Invitation) -> str:
+    """Welcome the person who has just joined; where they go next (after the enrolment of a
+    second factor when their role requires one)."""
+    messages.success(request, _("Welcome to the team of %(country)s.") % {"country": accepted.country.name})
+    target = services.landing(accepted)
+    if accepted.user is not None and mfa.lacks_required_factor(accepted.user):
+        request.session[AFTER_ENROLMENT] = target
+    return target
+
+
+def refused_page(request: HttpRequest, refused: services.InvitationRefused) -> HttpResponse:
     """The link does not work: say why and whom to ask for a new one; nothing changes."""
     inviter = refused.invitation.invited_by if refused.invitation else None
     context = {

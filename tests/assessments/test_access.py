@@ -381,6 +381,12 @@ ROUTES: dict[str, list[Route]] = {
             {**{role: 200 for role in ROLES}, "anonymous": 302},
         ),
     ],
+    # "Join with UNODC": with no identity provider configured here, back to the invitation's page
+    # (test_invitation_sso.py follows it to a real provider).
+    "assessments:invitation-sso": [
+        Route("get", lambda w: {"token": _invitation_token(w)}, lambda w: {}, {role: 405 for role in ROLES}),
+        Route("post", lambda w: {"token": _invitation_token(w)}, lambda w: {}, {role: 302 for role in ROLES}),
+    ],
     "assessments:team-activity": [
         Route(
             "get",

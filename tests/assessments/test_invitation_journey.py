@@ -1,6 +1,7 @@
 """Joining a team by invitation, in headless Chromium: a coordinator invites a contributor who sets
 a password and autosaves an answer; a UNODC administrator appoints a country's coordinator from the
-Countries page, who sets a password, enrols the second factor and reaches the assessment."""
+Countries page, who sets a password, enrols the second factor and reaches the assessment; a
+coordinator joins with single sign-on through the real loopback identity provider."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from assessments.models import Answer, Membership
 from portal import mfa
 from tests.assessments.test_filling_journey import card, contexts, open_page, req_path, saves  # noqa: F401
 from tests.factories import CountryFactory, build_catalogue, make_team
+from tests.oidc_provider import ACCOUNTS, provider  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,3 +126,35 @@ def test_an_administrator_appoints_a_coordinator_who_enrols_the_second_factor(
     person = Membership.objects.get(country=country, user__email="focal.point@gov.example")
     assert person.role == "coordinator" and person.user.profile.full_name == "Fatima Focal"
     assert mfa.has_second_factor(person.user)
+
+
+def test_a_coordinator_joins_with_single_sign_on_and_enrols_the_second_factor(
+    live_url: str,
+    browser: Browser,
+    contexts: list[BrowserContext],  # noqa: F811 (the fixture imported above)
+    provider: str,  # noqa: F811 (the fixture imported above)
+) -> None:
+    fw = build_catalogue(requirements=1, per_column=1)
+    country = CountryFactory(code="XJD", name="Ssoria")
+    founder = make_team(country, "jd")["coordinator"]
+    assessment = services.create_assessment(country=country, cycle=2026, framework=fw, by=founder)
+    address = str(ACCOUNTS["invitee"]["email"]).lower()  # the provider writes it with capitals
+    services.invite(country=country, email=address, role="coordinator", by=founder)
+
+    newcomer = open_page(browser, contexts, None, live_url, invitation_path())
+    newcomer.get_by_role("button", name="Join with UNODC").click()
+    newcomer.wait_for_url(f"{provider}/**")
+    assert "invitations" not in newcomer.url  # the link's token stays with the portal
+    newcomer.locator("input[name=login]").fill("invitee")
+    newcomer.locator("input[name=password]").fill("any password: the provider's form takes any")
+    newcomer.get_by_role("button", name="Sign-in").click()
+    newcomer.wait_for_url(f"{live_url}/**")
+    enrol(newcomer)  # a coordinator's role needs the second factor before anything else
+    expect(newcomer.get_by_role("heading", level=1)).to_contain_text("self-assessment 2026")
+    assert newcomer.url.endswith(assessment.get_absolute_url())
+    person = Membership.objects.get(country=country, user__email=address)
+    assert person.role == "coordinator" and person.user.profile.full_name == "Ines Invitee"
+    assert not person.user.has_usable_password() and mfa.has_second_factor(person.user)
+
+    again = open_page(browser, contexts, None, live_url, invitation_path())
+    expect(again.get_by_role("alert")).to_contain_text("already been used")

@@ -1,5 +1,5 @@
 """Single sign-on for UNODC staff against a real OpenID Connect provider on loopback (panva's
-oidc-provider, tests/oidc/provider.mjs, run by Node.js), in headless Chromium: the whole redirect
+oidc-provider, tests/oidc/provider.mjs, run by Node.js; tests/oidc_provider.py), in headless Chromium: the whole redirect
 flow, linking by a verified e-mail address, the second factor asked after it, and refusals.
 
 Needs Node.js and `npm ci --prefix tests/oidc` (.ci/run does it); skipped on a laptop without
@@ -8,98 +8,23 @@ them, a failure in CI.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from allauth.socialaccount.models import SocialAccount
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils.csp import CSP
 from playwright.sync_api import Browser, Page, expect
 from rest_framework.test import APIClient
 
 from audit.models import Event
 from portal import mfa
 from portal.models import ApiToken
-from portal.settings import openid_connect_providers
-from tests.conftest import require
 from tests.factories import make_reviewer
-from tests.reports.test_worker import free_port
+from tests.oidc_provider import ACCOUNTS, PASSWORD, provider  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server's thread sees the data
-
-OIDC_DIR = Path(settings.BASE_DIR) / "tests" / "oidc"
-CLIENT_ID = "tip-portal"
-CLIENT_SECRET = "loopback-test-secret"
-PASSWORD = "correct horse battery staple"  # the factories' password
-# The provider's people, by account id (what its sign-in form asks for).
-ACCOUNTS = {
-    "reviewer": {"email": "reviewer@unodc.example.org", "email_verified": True, "name": "Rita Reviewer"},
-    "stranger": {"email": "stranger@unodc.example.org", "email_verified": True, "name": "Sam Stranger"},
-    "unverified": {"email": "other-reviewer@unodc.example.org", "email_verified": False, "name": "Una"},
-}
-
-
-@pytest.fixture
-def provider(live_url: str, settings: Any, tmp_path: Path) -> Iterator[str]:
-    """The loopback provider, with the live server's callback as its client's redirect URI, and
-    the portal configured for it (allauth reads SOCIALACCOUNT_PROVIDERS at each request). The
-    live server is on "localhost" and the provider on 127.0.0.1: the same names throughout, so
-    the portal's state and the provider's cookies never cross."""
-    node = shutil.which("node")
-    require(node is not None, "Node.js is not installed (needed for the loopback OpenID Connect provider)")
-    require(
-        (OIDC_DIR / "node_modules" / "oidc-provider").is_dir(),
-        "the loopback OpenID Connect provider is not installed: run npm ci --prefix tests/oidc",
-    )
-    port = free_port()
-    issuer = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "OIDC_PORT": str(port),
-        "OIDC_CLIENT_ID": CLIENT_ID,
-        "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-        "OIDC_REDIRECT_URI": f"{live_url}/accounts/oidc/unodc/login/callback/",
-        "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
-    }
-    log = tmp_path / "provider.log"
-    with log.open("wb") as output:
-        proc = subprocess.Popen(
-            [str(node), "provider.mjs"], cwd=OIDC_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        wait_for(f"{issuer}/.well-known/openid-configuration", proc, log)
-        settings.SOCIALACCOUNT_PROVIDERS = openid_connect_providers(
-            server_url=issuer, client_id=CLIENT_ID, secret=CLIENT_SECRET, name="UNODC"
-        )
-        # As settings.py does for OIDC_SERVER_URL: the SSO button's redirect may lead there.
-        settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, issuer]}
-        yield issuer
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def wait_for(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the loopback OpenID Connect provider stopped: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback http
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"the loopback OpenID Connect provider did not answer at {url}: {log.read_text()}")
 
 
 @pytest.fixture
@@ -151,7 +76,10 @@ def refusals() -> list[tuple[str, dict[str, str]]]:
 
 @pytest.mark.browser
 def test_a_reviewer_signs_in_through_the_provider_and_is_asked_for_the_second_factor(
-    provider: str, live_url: str, page: Page, browser: Browser
+    provider: str,  # noqa: F811 (the fixture imported above)
+    live_url: str,
+    page: Page,
+    browser: Browser,
 ) -> None:
     reviewer = make_reviewer(ACCOUNTS["reviewer"]["email"])
     sign_in_at_provider(page, live_url, provider, "reviewer")
@@ -179,7 +107,9 @@ def test_a_reviewer_signs_in_through_the_provider_and_is_asked_for_the_second_fa
 
 @pytest.mark.browser
 def test_a_verified_address_that_no_account_has_is_refused_and_no_account_is_made(
-    provider: str, live_url: str, page: Page
+    provider: str,  # noqa: F811 (the fixture imported above)
+    live_url: str,
+    page: Page,
 ) -> None:
     make_reviewer(ACCOUNTS["reviewer"]["email"])
     users = get_user_model().objects.count()
@@ -200,7 +130,9 @@ def test_a_verified_address_that_no_account_has_is_refused_and_no_account_is_mad
 
 @pytest.mark.browser
 def test_an_unverified_address_is_refused_even_when_an_account_has_it(
-    provider: str, live_url: str, page: Page
+    provider: str,  # noqa: F811 (the fixture imported above)
+    live_url: str,
+    page: Page,
 ) -> None:
     owner = make_reviewer(ACCOUNTS["unverified"]["email"])
     users = get_user_model().objects.count()
@@ -222,7 +154,10 @@ def test_an_unverified_address_is_refused_even_when_an_account_has_it(
 
 @pytest.mark.browser
 def test_a_role_that_must_use_sso_is_refused_its_password_and_signs_in_with_sso(
-    provider: str, live_url: str, page: Page, settings: Any
+    provider: str,  # noqa: F811 (the fixture imported above)
+    live_url: str,
+    page: Page,
+    settings: Any,
 ) -> None:
     settings.SSO_REQUIRED_ROLES = ["reviewer"]
     reviewer = make_reviewer(ACCOUNTS["reviewer"]["email"])
