@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import mfa, tokens
+from . import languages, mfa, tokens
 from .models import ApiToken, Profile, time_zones
 
 
@@ -44,7 +44,9 @@ def account_page(request: HttpRequest) -> HttpResponse:
     if action == "profile":
         profile_form = ProfileForm(request.POST, instance=profile)
         if profile_form.is_valid():
-            profile_form.save()
+            profile = profile_form.save()
+            if profile.language:  # the pages follow the profile's language from the next one on
+                request.session[languages.SESSION_KEY] = profile.language
             messages.success(request, _("Profile saved."))
             return redirect("account")
     elif action == "token":

@@ -16,10 +16,12 @@ class PortalConfig(AppConfig):
 
         from . import schema  # noqa: F401 - registers the API documentation's token scheme
         from .accounts import forget_enrolment, vouch_for_enrolment
+        from .languages import adopt_profile_language
         from .receivers import end_access_of_deactivated, make_profile
         from .sessions import mark_signed_in
 
         user_logged_in.connect(mark_signed_in, dispatch_uid="portal.sessions.mark_signed_in")
+        user_logged_in.connect(adopt_profile_language, dispatch_uid="portal.languages.adopt_profile_language")
         authenticator_removed.connect(forget_enrolment, dispatch_uid="portal.accounts.forget_enrolment")
         authenticator_added.connect(vouch_for_enrolment, dispatch_uid="portal.accounts.vouch_for_enrolment")
         user = get_user_model()

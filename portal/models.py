@@ -47,8 +47,8 @@ class Profile(models.Model):
         _("preferred language"),
         max_length=10,
         choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_("The language of the portal's e-mails and reports to you."),
+        blank=True,
+        help_text=_("The language of the portal's pages, e-mails and reports to you."),
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]

@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "portal.middleware.PrivateAnswers",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.sessions.SessionTimeouts",
+    "portal.languages.PreferredLanguage",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.mfa.SecondFactorRequired",
@@ -190,6 +191,9 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A year; Secure behind HTTPS like the other cookies (HttpOnly: no script reads it).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -254,6 +258,7 @@ if HTTPS:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # The client's address as the deployment's proxies give it. With TRUSTED_PROXY_COUNT=0 (no proxy)

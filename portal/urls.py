@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -13,7 +14,7 @@ from assessments.api import evidence as evidence_api
 from assessments.api import records as records_api
 from assessments.api import review as review_api
 from framework import api as framework_api
-from portal import account
+from portal import account, languages
 from portal.converters import CodeConverter
 from portal.tokens import ObtainToken
 from reports import api as reports_api
@@ -75,6 +76,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", languages.set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -9,15 +9,17 @@
   "use strict";
 
   var STORE = "tip-autosave:";
+  // The messages come from Django's JavaScript catalogue (/jsi18n/), in the page's language.
+  var t = window.gettext || function (message) { return message; };
   var text = {
-    saving: "Saving…",
-    offline: "Not saved: no connection. Your text is kept here and will be sent when the connection is back.",
-    session: "Not saved: your session has ended. Sign in again in another tab, then retry. Your text is kept here.",
-    failed: "Not saved: the server did not answer.",
-    restored: "Unsaved changes from this browser were restored.",
-    conflict: "Not saved: someone else changed this answer. Choose below.",
-    refused: "Not saved: the server refused what was sent (it may be too long). Shorten it, then retry.",
-    retry: "Retry"
+    saving: t("Saving…"),
+    offline: t("Not saved: no connection. Your text is kept here and will be sent when the connection is back."),
+    session: t("Not saved: your session has ended. Sign in again in another tab, then retry. Your text is kept here."),
+    failed: t("Not saved: the server did not answer."),
+    restored: t("Unsaved changes from this browser were restored."),
+    conflict: t("Not saved: someone else changed this answer. Choose below."),
+    refused: t("Not saved: the server refused what was sent (it may be too long). Shorten it, then retry."),
+    retry: t("Retry")
   };
 
   function csrfToken() {

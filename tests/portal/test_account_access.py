@@ -57,6 +57,7 @@ TABLE: dict[str, str] = {
     "openid_connect_callback": "404 404 404 404 302 404",
     "usersessions_list": "302 200 200 200 302 200",
     "set_language": "302 302 302 302 302 302",
+    "javascript-catalog": "200 200 200 200 302 200",
     "healthz": "200 200 200 200 200 200",
 }
 KWARGS: dict[str, dict[str, str]] = {

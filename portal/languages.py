@@ -1,0 +1,73 @@
+"""The language a person reads the portal in: chosen in one action on any page, kept in their
+profile once they are signed in, and theirs again at their next sign-in on any computer.
+
+``LocaleMiddleware`` reads the browser's choice (the language cookie, then Accept-Language);
+for a signed-in person ``PreferredLanguage`` then applies the profile's, which sign-in copied into
+the session, so no page pays a query for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.views.i18n import set_language as django_set_language
+
+from .models import Profile
+
+SESSION_KEY = "portal_language"
+CHOICES = {code for code, _name in settings.LANGUAGES}
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (cookie, redirect to ``next``), and the profile remembers it."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and language in CHOICES and request.user.is_authenticated:
+        Profile.objects.update_or_create(user=request.user, defaults={"language": language})
+        request.session[SESSION_KEY] = language
+    return response
+
+
+def adopt_profile_language(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """``user_logged_in``: the profile's language becomes the session's. A person who has never
+    chosen one keeps the language they signed in with, and the profile remembers it."""
+    if not hasattr(request, "session"):
+        return
+    profile, _created = Profile.objects.get_or_create(user=user)
+    if not profile.language:
+        current = translation.get_language() or settings.LANGUAGE_CODE
+        profile.language = current if current in CHOICES else settings.LANGUAGE_CODE
+        profile.save(update_fields=["language"])
+    request.session[SESSION_KEY] = profile.language
+
+
+class PreferredLanguage:
+    """After the session and authentication: a signed-in person's own language for the request,
+    and the language cookie set to it, so the pages after sign-out stay in it too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if language not in CHOICES:
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
