@@ -59,7 +59,7 @@ class Invitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("invited"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     sent_count = models.PositiveSmallIntegerField(_("e-mails sent"), default=1)
     last_sent_at = models.DateTimeField(_("last sent"), default=timezone.now)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from framework.models import Item, Requirement, TechnicalAssistanceArea
@@ -61,7 +62,7 @@ class TechnicalAssistanceNeed(models.Model):
         IDENTIFIED = "identified", _("Identified")
         REQUESTED = "requested", _("Requested")
         IN_PROGRESS = "in_progress", _("In progress")
-        MET = "met", _("Met")
+        MET = "met", pgettext_lazy("a technical assistance need", "Met")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ta_needs")
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")

@@ -83,7 +83,7 @@ def measure_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
         assessment,
         NationalMeasureForm(request.POST or None, instance=measure),
         back=reverse("assessments:requirement", args=[pk, measure.requirement.code]) + "#national-measures",
-        label="national measure",
+        label=str(NationalMeasure._meta.verbose_name),
         save=lambda m: services.save_national_measure(measure=m, by=access.signed_in(request.user)),
         remove=lambda: services.delete_national_measure(measure=measure, by=access.signed_in(request.user)),
     )
@@ -103,7 +103,7 @@ def ta_need_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
         assessment,
         TechnicalAssistanceNeedForm(request.POST or None, instance=need, requirement=need.requirement),
         back=reverse("assessments:requirement", args=[pk, need.requirement.code]) + "#ta-needs",
-        label="technical assistance need",
+        label=str(TechnicalAssistanceNeed._meta.verbose_name),
         save=lambda n: services.save_ta_need(need=n, by=access.signed_in(request.user)),
         remove=lambda: services.delete_ta_need(need=need, by=access.signed_in(request.user)),
     )

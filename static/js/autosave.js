@@ -10,16 +10,16 @@
 
   var STORE = "tip-autosave:";
   // The messages come from Django's JavaScript catalogue (/jsi18n/), in the page's language.
-  var t = window.gettext || function (message) { return message; };
+  var gettext = window.gettext || function (message) { return message; };
   var text = {
-    saving: t("Saving…"),
-    offline: t("Not saved: no connection. Your text is kept here and will be sent when the connection is back."),
-    session: t("Not saved: your session has ended. Sign in again in another tab, then retry. Your text is kept here."),
-    failed: t("Not saved: the server did not answer."),
-    restored: t("Unsaved changes from this browser were restored."),
-    conflict: t("Not saved: someone else changed this answer. Choose below."),
-    refused: t("Not saved: the server refused what was sent (it may be too long). Shorten it, then retry."),
-    retry: t("Retry")
+    saving: gettext("Saving…"),
+    offline: gettext("Not saved: no connection. Your text is kept here and will be sent when the connection is back."),
+    session: gettext("Not saved: your session has ended. Sign in again in another tab, then retry. Your text is kept here."),
+    failed: gettext("Not saved: the server did not answer."),
+    restored: gettext("Unsaved changes from this browser were restored."),
+    conflict: gettext("Not saved: someone else changed this answer. Choose below."),
+    refused: gettext("Not saved: the server refused what was sent (it may be too long). Shorten it, then retry."),
+    retry: gettext("Retry")
   };
 
   function csrfToken() {
