@@ -19,7 +19,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from portal.languages import language_of
 
 from .models import REVIEWERS_GROUP, Answer, Assessment, Finding, Membership, Notification
 
@@ -128,12 +130,19 @@ def sweep() -> dict[str, int]:
 
 def recipients(event: str, assessment: Assessment, finding: Finding | None = None) -> list[str]:
     """The active people told of ``event``, as sorted unique addresses (those without one left out)."""
+    return sorted(recipients_by_language(event, assessment, finding))
+
+
+def recipients_by_language(
+    event: str, assessment: Assessment, finding: Finding | None = None
+) -> dict[str, str]:
+    """Each address told of ``event``, with the language its owner reads the portal in."""
     team = Membership.objects.filter(country=assessment.country)
     if event == "submitted":
-        reviewers = User.objects.filter(groups__name=REVIEWERS_GROUP)
+        reviewers = User.objects.filter(groups__name=REVIEWERS_GROUP).select_related("profile")
         coordinators = User.objects.filter(
             pk__in=team.filter(role=Membership.Role.COORDINATOR).values("user")
-        )
+        ).select_related("profile")
         people = list(reviewers) + list(coordinators)
     elif event in ("returned", "accepted"):
         writers = team.filter(role__in=(Membership.Role.COORDINATOR, Membership.Role.CONTRIBUTOR))
@@ -155,7 +164,7 @@ def recipients(event: str, assessment: Assessment, finding: Finding | None = Non
             )
     else:
         people = []
-    return sorted({p.email for p in people if p.email and p.is_active})
+    return {p.email: language_of(p) for p in people if p.email and p.is_active}
 
 
 def deliver(notification: Notification) -> int:
@@ -185,9 +194,15 @@ def deliver(notification: Notification) -> int:
         else (finding.requirement.code if finding else ""),
         "link": settings.SITE_URL.rstrip("/") + path,
     }
-    subject = render_to_string("assessments/email/subject.txt", context).strip()
-    body = render_to_string("assessments/email/body.txt", context)
     sent = 0
-    for address in recipients(event, assessment, finding):
+    rendered: dict[str, tuple[str, str]] = {}  # each language's e-mail, written once
+    for address, language in sorted(recipients_by_language(event, assessment, finding).items()):
+        if language not in rendered:
+            with translation.override(language):
+                rendered[language] = (
+                    render_to_string("assessments/email/subject.txt", context).strip(),
+                    render_to_string("assessments/email/body.txt", context),
+                )
+        subject, body = rendered[language]
         sent += EmailMessage(subject=subject, body=body, to=[address]).send()
     return sent

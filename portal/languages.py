@@ -22,6 +22,15 @@ SESSION_KEY = "portal_language"
 CHOICES = {code for code, _name in settings.LANGUAGES}
 
 
+def language_of(user: Any) -> str:
+    """The language to write to ``user`` in: their profile's, else the portal's default."""
+    try:
+        language = user.profile.language
+    except Profile.DoesNotExist:
+        language = ""
+    return language if language in CHOICES else settings.LANGUAGE_CODE
+
+
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's ``set_language`` (cookie, redirect to ``next``), and the profile remembers it."""
     response = django_set_language(request)

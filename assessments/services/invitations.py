@@ -28,11 +28,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import audit
+from portal.languages import language_of
 
 from ..models import Assessment, Country, Invitation, Membership, hash_token
 from ..texts import clean_text, field_limit
@@ -124,7 +125,12 @@ def invite(*, country: Country, email: str, role: str, by: User | None, full_nam
             audit.Event.Action.INVITATION_ACCEPTED, invitation, by, reason="the person already had an account"
         )
         record_membership(membership, by, change="added", role=str(membership.get_role_display()))
-        _send_later("added", invitation, link=settings.SITE_URL.rstrip("/") + reverse("assessments:list"))
+        _send_later(
+            "added",
+            invitation,
+            link=settings.SITE_URL.rstrip("/") + reverse("assessments:list"),
+            language=language_of(user),
+        )
         return invitation
     _record(audit.Event.Action.INVITATION_SENT, invitation, by)
     _send_later("invitation", invitation, link=link_for(token))
@@ -291,7 +297,14 @@ def _record(
     )
 
 
-def _send_later(kind: str, invitation: Invitation, *, link: str) -> None:
+def _send_later(kind: str, invitation: Invitation, *, link: str, language: str | None = None) -> None:
+    """The e-mail, in the person's language when they have an account, else in the language of
+    whoever invites (the page's, or the portal's default for ``manage.py invite``)."""
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        _compose_and_send(kind, invitation, link=link)
+
+
+def _compose_and_send(kind: str, invitation: Invitation, *, link: str) -> None:
     context = {
         "kind": kind,
         "country": invitation.country.name,

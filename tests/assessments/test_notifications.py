@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import notifications, services
 from assessments.models import Notification
@@ -184,3 +184,26 @@ def test_the_admin_lists_the_outbox_read_only(
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()  # nothing to change
     assert admin_client.get(reverse("admin:assessments_notification_add")).status_code == 403
+
+
+def test_each_recipient_reads_the_email_in_their_own_language(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """A Spanish-speaking reviewer and a Russian-speaking coordinator, whoever submits."""
+    from portal.models import Profile
+
+    Profile.objects.filter(user=world["reviewer"]).update(language="es")
+    Profile.objects.filter(user=world["team"]["coordinator"]).update(language="ru")
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        submit(world)
+    by_address = {m.to[0]: m for m in mail.outbox}
+    spanish = by_address[world["reviewer"].email]
+    russian = by_address[world["team"]["coordinator"].email]
+    with translation.override("es"):
+        assert translation.gettext("assessment submitted") in spanish.subject
+        assert translation.gettext("Open it here:") in spanish.body
+    with translation.override("ru"):
+        assert translation.gettext("assessment submitted") in russian.subject
+        assert translation.gettext("Open it here:") in russian.body
+    assert "submitted" not in spanish.subject + russian.subject  # no English left
+    assert "Noticeland" in spanish.body and "Noticeland" in russian.body
