@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -20,7 +21,7 @@ from rest_framework.response import Response
 
 from assessments import access
 from assessments.models import Assessment, Region, is_reviewer
-from portal.api import query_filters
+from portal.api import StrictFields, query_filters
 
 from . import gap, services
 from . import secretariat as sec
@@ -38,6 +39,7 @@ class ReportJobSerializer(serializers.Serializer):
     error = serializers.CharField()
     pages = serializers.IntegerField(allow_null=True)
     sha256 = serializers.CharField()
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, help_text="The language of the report.")
     requested_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     url = serializers.SerializerMethodField()
@@ -48,6 +50,14 @@ class ReportJobSerializer(serializers.Serializer):
 
     def get_download(self, job: Any) -> str | None:
         return f"/api/v1/report-jobs/{job.pk}/download/" if job.state == "done" else None
+
+
+class ReportRequest(StrictFields, serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="The language to write the report in; by default the requester's.",
+    )
 
 
 # Registered at the assessments' prefix, so its endpoints are /assessments/<id>/gap-analysis/ and
@@ -69,7 +79,7 @@ class AssessmentReportViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Request the gap-analysis PDF (202, or 200 with the finished report when nothing changed)",
-        request=None,
+        request=ReportRequest,
         responses={200: ReportJobSerializer, 202: ReportJobSerializer},
     )
     @action(detail=True, methods=["post"], url_path="reports", url_name="request")
@@ -77,7 +87,13 @@ class AssessmentReportViewSet(viewsets.GenericViewSet):
         assessment = self.get_object()
         if not access.may_request_report(request.user, assessment):
             raise PermissionDenied("Reports are requested by the national coordinator or a UNODC reviewer.")
-        job = services.request_report(assessment=assessment, by=access.signed_in(request.user))
+        body = ReportRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = services.request_report(
+            assessment=assessment,
+            by=access.signed_in(request.user),
+            language=body.validated_data.get("language", ""),
+        )
         data = ReportJobSerializer(job, context={"request": request}).data
         code = status.HTTP_200_OK if job.state == "done" else status.HTTP_202_ACCEPTED
         return Response(data, status=code, headers={"Location": data["url"]})

@@ -27,6 +27,8 @@ class ReportJob(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="report_jobs")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GAP_PDF)
+    # The language the report is written in, chosen when it is requested.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -8,6 +8,7 @@ text reaches the HTML through Django's autoescaping, so it is text, never markup
 from __future__ import annotations
 
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from assessments.models import Evidence, Finding, OperationalData
 
@@ -108,8 +110,24 @@ def report_html(assessment: Any) -> str:
             "bars": mark_safe(charts.pillar_bars(gap["pillars"])),  # noqa: S308
             "strip": mark_safe(charts.heat_strip(gap["requirements"], key="standards")),  # noqa: S308
             "static": SCHEME,
+            "page_counter": mark_safe(page_counter()),  # noqa: S308 - CSS strings, quoted below
         },
     )
+
+
+def page_counter() -> str:
+    """The footer's "Page 3 of 9" in the report's language, as CSS ``content``: the translated
+    words around the page counters, each quoted as a CSS string."""
+    marked = gettext("Page %(page)s of %(pages)s") % {"page": "\x01", "pages": "\x02"}
+    counters = {"\x01": "counter(page)", "\x02": "counter(pages)"}
+    parts = []
+    for piece in re.split("([\x01\x02])", marked):
+        if piece in counters:
+            parts.append(counters[piece])
+        elif piece:
+            quoted = piece.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+            parts.append(f'"{quoted}"')
+    return " ".join(parts)
 
 
 def render(html: str) -> Rendered:

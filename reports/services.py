@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments.models import (
     Answer,
@@ -38,6 +39,7 @@ from assessments.models import (
     OperationalData,
     TechnicalAssistanceNeed,
 )
+from portal.languages import language_of
 
 from . import pdf
 from .models import ReportJob
@@ -94,11 +96,15 @@ def publish(job_id: int) -> None:
 
 
 @transaction.atomic
-def request_report(*, assessment: Assessment, by: User, kind: str = ReportJob.Kind.GAP_PDF) -> ReportJob:
-    """A finished report of the unchanged assessment if there is one; otherwise a new queued job."""
+def request_report(
+    *, assessment: Assessment, by: User, kind: str = ReportJob.Kind.GAP_PDF, language: str = ""
+) -> ReportJob:
+    """A finished report of the unchanged assessment in ``language`` (by default the requester's)
+    if there is one; otherwise a new queued job."""
+    language = language if language in dict(settings.LANGUAGES) else language_of(by)
     current = fingerprint(assessment)
     existing = (
-        ReportJob.objects.filter(assessment=assessment, kind=kind, fingerprint=current)
+        ReportJob.objects.filter(assessment=assessment, kind=kind, fingerprint=current, language=language)
         .exclude(state=ReportJob.State.FAILED)
         .order_by("-requested_at")
         .first()
@@ -109,6 +115,7 @@ def request_report(*, assessment: Assessment, by: User, kind: str = ReportJob.Ki
         assessment=assessment,
         kind=kind,
         fingerprint=current,
+        language=language,
         requested_by=by,
         assessment_state=assessment.state,
     )
@@ -185,7 +192,8 @@ def run(job_id: int) -> Claim:
         with heartbeat(job):
             assessment = Assessment.objects.select_related("country", "framework").get(pk=job.assessment_id)
             renew(job, progress=30)
-            rendered = pdf.render_report(assessment)
+            with translation.override(job.language):
+                rendered = pdf.render_report(assessment)
             renew(job, progress=90)
         digest = hashlib.sha256(rendered.pdf).hexdigest()
         with transaction.atomic():

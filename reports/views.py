@@ -65,7 +65,9 @@ def request_report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
     if not access.may_request_report(request.user, assessment):
         raise PermissionDenied(_("Reports are requested by the national coordinator or a UNODC reviewer."))
-    job = services.request_report(assessment=assessment, by=access.signed_in(request.user))
+    job = services.request_report(
+        assessment=assessment, by=access.signed_in(request.user), language=request.POST.get("language", "")
+    )
     return redirect(job)
 
 

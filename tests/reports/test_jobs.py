@@ -374,3 +374,39 @@ def test_a_slow_render_keeps_renewing_its_lease_and_is_never_taken_from_its_work
     job.refresh_from_db()
     assert (job.state, job.attempts) == ("done", 1)
     assert len(leases - {None}) >= 4  # renewed while rendering
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_report_is_written_in_the_language_chosen_when_requested(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, tmp_path: Path, language: str
+) -> None:
+    from django.utils import translation
+
+    a, coordinator = world["a"], world["team"]["coordinator"]
+    with django_capture_on_commit_callbacks(execute=True):
+        english = services.request_report(assessment=a, by=coordinator, language="en")
+        job = services.request_report(assessment=a, by=coordinator, language=language)
+    assert job.pk != english.pk  # one report per language
+    job.refresh_from_db()
+    assert (job.state, job.language) == ("done", language)
+    with job.file.open("rb") as f:
+        text = pdftotext(f.read(), tmp_path)
+    with translation.override(language):
+        heading = translation.gettext("Executive summary")
+        page = translation.gettext("Page %(page)s of %(pages)s").split("%")[0].strip()
+    assert heading != "Executive summary" and heading in text, text[:1500]
+    assert "Executive summary" not in text and "Page 1 of" not in text
+    assert page in text
+
+
+def test_the_requesters_language_is_the_reports_by_default(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from portal.models import Profile
+
+    a, coordinator = world["a"], world["team"]["coordinator"]
+    Profile.objects.filter(user=coordinator).update(language="es")
+    coordinator = type(coordinator).objects.get(pk=coordinator.pk)  # without the cached profile
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.request_report(assessment=a, by=coordinator)
+    assert job.language == "es"
