@@ -111,6 +111,7 @@ def report_html(assessment: Any) -> str:
             "strip": mark_safe(charts.heat_strip(gap["requirements"], key="standards")),  # noqa: S308
             "static": SCHEME,
             "page_counter": mark_safe(page_counter()),  # noqa: S308 - CSS strings, quoted below
+            "running_title": mark_safe(css_string(gettext("TIP Protocol self-assessment"))),  # noqa: S308
         },
     )
 
@@ -125,9 +126,13 @@ def page_counter() -> str:
         if piece in counters:
             parts.append(counters[piece])
         elif piece:
-            quoted = piece.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
-            parts.append(f'"{quoted}"')
+            parts.append(css_string(piece))
     return " ".join(parts)
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that cannot end the string or the style element."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
 
 
 def render(html: str) -> Rendered:
