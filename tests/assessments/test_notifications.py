@@ -205,5 +205,5 @@ def test_each_recipient_reads_the_email_in_their_own_language(
     with translation.override("ru"):
         assert translation.gettext("assessment submitted") in russian.subject
         assert translation.gettext("Open it here:") in russian.body
-    assert "submitted" not in spanish.subject + russian.subject  # no English left
+    assert "submitted" not in f"{spanish.subject} {russian.subject}"  # no English left
     assert "Noticeland" in spanish.body and "Noticeland" in russian.body
