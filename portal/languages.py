@@ -42,12 +42,17 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def adopt_profile_language(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    """``user_logged_in``: the profile's language becomes the session's. A person who has never
-    chosen one keeps the language they signed in with, and the profile remembers it."""
+    """``user_logged_in``: a language chosen on this computer before signing in (the language
+    cookie, which only a choice sets) becomes the profile's; otherwise the profile's language is
+    the session's, and a person who never chose keeps the language they signed in with."""
     if not hasattr(request, "session"):
         return
     profile, _created = Profile.objects.get_or_create(user=user)
-    if not profile.language:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in CHOICES and chosen != profile.language:
+        profile.language = chosen
+        profile.save(update_fields=["language"])
+    elif not profile.language:
         current = translation.get_language() or settings.LANGUAGE_CODE
         profile.language = current if current in CHOICES else settings.LANGUAGE_CODE
         profile.save(update_fields=["language"])

@@ -87,3 +87,12 @@ def test_an_unknown_language_changes_nothing(contributor: Any) -> None:
 def test_the_javascript_catalogue_is_served() -> None:
     response = Client().get("/jsi18n/")
     assert response.status_code == 200 and "gettext" in response.content.decode()
+
+
+def test_a_language_chosen_just_before_signing_in_becomes_the_profiles(contributor: Any) -> None:
+    Profile.objects.filter(user=contributor).update(language="ru")
+    client = Client()
+    choose(client, "zh-hans")
+    client.post("/accounts/login/", {"login": contributor.email, "password": PASSWORD})
+    assert Profile.objects.get(user=contributor).language == "zh-hans"
+    assert html_lang(client.get("/assessments/")) == "zh-hans ltr"
