@@ -47,6 +47,7 @@ def account_page(request: HttpRequest) -> HttpResponse:
             profile = profile_form.save()
             if profile.language:  # the pages follow the profile's language from the next one on
                 request.session[languages.SESSION_KEY] = profile.language
+            request.session[languages.TIME_ZONE_KEY] = profile.time_zone
             messages.success(request, _("Profile saved."))
             return redirect("account")
     elif action == "token":

@@ -8,17 +8,19 @@ the session, so no page pays a query for it.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.i18n import set_language as django_set_language
 
 from .models import Profile
 
 SESSION_KEY = "portal_language"
+TIME_ZONE_KEY = "portal_time_zone"
 CHOICES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -57,17 +59,24 @@ def adopt_profile_language(sender: Any, request: HttpRequest, user: Any, **kwarg
         profile.language = current if current in CHOICES else settings.LANGUAGE_CODE
         profile.save(update_fields=["language"])
     request.session[SESSION_KEY] = profile.language
+    request.session[TIME_ZONE_KEY] = profile.time_zone
 
 
 class PreferredLanguage:
-    """After the session and authentication: a signed-in person's own language for the request,
+    """After the session and authentication: a signed-in person's own language and time zone for the request,
     and the language cookie set to it, so the pages after sign-out stay in it too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        session = getattr(request, "session", None)
+        zone = session.get(TIME_ZONE_KEY) if session is not None else None
+        if zone in zoneinfo.available_timezones():
+            timezone.activate(zoneinfo.ZoneInfo(zone))  # times are shown in the person's own zone
+        else:
+            timezone.deactivate()
+        language = session.get(SESSION_KEY) if session is not None else None
         if language not in CHOICES:
             return self.get_response(request)
         translation.activate(language)

@@ -96,3 +96,12 @@ def test_a_language_chosen_just_before_signing_in_becomes_the_profiles(contribut
     client.post("/accounts/login/", {"login": contributor.email, "password": PASSWORD})
     assert Profile.objects.get(user=contributor).language == "zh-hans"
     assert html_lang(client.get("/assessments/")) == "zh-hans ltr"
+
+
+def test_times_are_shown_in_the_persons_time_zone(contributor: Any) -> None:
+    Profile.objects.filter(user=contributor).update(time_zone="Asia/Tokyo")
+    client = Client()
+    client.post("/accounts/login/", {"login": contributor.email, "password": PASSWORD})
+    client.post("/account/", {"action": "token", "name": "Sync", "days": 7})
+    page = client.get("/account/").content.decode()
+    assert re.search(r"<td>[^<]*JST</td>", page), "the token's times are not in Tokyo time"
