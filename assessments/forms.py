@@ -64,7 +64,9 @@ class AssessmentCreateForm(forms.Form):
         country_field.queryset = countries
         previous: Any = self.fields["prefill_from"]
         previous.queryset = Assessment.objects.filter(country__in=countries).select_related("country")
-        previous.label_from_instance = lambda a: f"{a.country.name} {a.cycle} ({a.get_state_display()})"
+        previous.label_from_instance = lambda a: (
+            f"{a.country.display_name} {a.cycle} ({a.get_state_display()})"
+        )
         current = Framework.objects.current()
         if current is not None:
             self.fields["framework"].initial = current.pk

@@ -187,7 +187,7 @@ def deliver(notification: Notification) -> int:
         path = reverse("assessments:requirement", args=[assessment.pk, finding.requirement.code])
     context: dict[str, Any] = {
         "event": event,
-        "country": assessment.country.name,
+        "country": assessment.country,  # its name is written in each recipient's language
         "cycle": assessment.cycle,
         "code": finding.item.code
         if finding and finding.item

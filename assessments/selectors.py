@@ -29,6 +29,7 @@ from .models import (
     NationalMeasure,
     OperationalData,
     TechnicalAssistanceNeed,
+    by_name,
     is_reviewer,
 )
 
@@ -238,28 +239,35 @@ def answer_history(
     return changes, links
 
 
-def countries_overview(*, name: str = "", region: str = "") -> QuerySet[Country]:
-    """Every country for UNODC's administrators (Member States first, then the demo ones), with
-    team size, pending invitations and the coordinators with their profiles, in three queries."""
+def countries_overview(*, name: str = "", region: str = "") -> list[Country]:
+    """Every country for UNODC's administrators (Member States first, then the demo ones, each in
+    the order of their names in the page's language), with team size, pending invitations and the
+    coordinators with their profiles, in three queries. ``name`` matches the name in the page's
+    language or in English, or the code."""
     coordinators = Membership.objects.filter(role=Membership.Role.COORDINATOR).select_related("user__profile")
-    countries = (
-        Country.objects.annotate(
-            team_size=Count("memberships", distinct=True),
-            pending_invitations=Count(
-                "invitations",
-                filter=Q(
-                    invitations__accepted_at__isnull=True,
-                    invitations__revoked_at__isnull=True,
-                    invitations__expires_at__gt=timezone.now(),
-                ),
-                distinct=True,
+    countries = Country.objects.annotate(
+        team_size=Count("memberships", distinct=True),
+        pending_invitations=Count(
+            "invitations",
+            filter=Q(
+                invitations__accepted_at__isnull=True,
+                invitations__revoked_at__isnull=True,
+                invitations__expires_at__gt=timezone.now(),
             ),
-        )
-        .prefetch_related(Prefetch("memberships", queryset=coordinators, to_attr="coordinators"))
-        .order_by("is_demo", "name")
-    )
-    if name:
-        countries = countries.filter(Q(name__icontains=name) | Q(code__iexact=name))
+            distinct=True,
+        ),
+    ).prefetch_related(Prefetch("memberships", queryset=coordinators, to_attr="coordinators"))
     if region:
         countries = countries.filter(region=region)
-    return countries
+    rows = list(countries)
+    if name:
+        wanted = name.casefold()
+        rows = [
+            c
+            for c in rows
+            if wanted in c.display_name.casefold()
+            or wanted in c.name.casefold()
+            or wanted == c.code.casefold()
+        ]
+    ordered = by_name(rows)
+    return [c for c in ordered if not c.is_demo] + [c for c in ordered if c.is_demo]

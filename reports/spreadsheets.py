@@ -201,7 +201,7 @@ def matrix_workbook(
     body = []
     for row in rows:
         line: list[Any] = [
-            row.country.name,
+            row.country.display_name,
             row.country.code,
             row.country.get_region_display(),
             row.cycle,

@@ -165,3 +165,13 @@ def admin_user(db: None, django_user_model: Any, django_username_field: str) -> 
         username="admin", email="admin@example.com", password="password"
     )
     return with_second_factor(user)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the portal's default language and time zone: a request made in
+    another language by an earlier test leaves it active in the thread, as Django does."""
+    from django.utils import timezone, translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()

@@ -12,7 +12,7 @@ One topic, one module; this package names them all, so ``assessments.models.Answ
 
 from .answers import Answer, AnswerEvidence
 from .assessments import Assessment, AssessmentQuerySet, Transition
-from .countries import REVIEWERS_GROUP, Country, CountryQuerySet, Membership, Region, is_reviewer
+from .countries import REVIEWERS_GROUP, Country, CountryQuerySet, Membership, Region, by_name, is_reviewer
 from .data import Breakdown, OperationalData
 from .evidence import Evidence, PrivateStorage, evidence_path, private_storage
 from .invitations import Invitation, InvitationQuerySet, hash_token
@@ -56,6 +56,7 @@ __all__ = [
     "Region",
     "TechnicalAssistanceNeed",
     "Transition",
+    "by_name",
     "evidence_path",
     "hash_token",
     "is_reviewer",

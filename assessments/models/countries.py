@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from typing import Any
 
+from babel.core import Locale, UnknownLocaleError, get_global
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
+from pyuca import Collator
 from simple_history.models import HistoricalRecords
 
 REVIEWERS_GROUP = "UNODC reviewers"
@@ -65,7 +70,38 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The State's name in the current language, from CLDR (Babel); the stored (UN English)
+        name in English, for the fictitious demo countries, and for any CLDR does not know."""
+        language = get_language() or settings.LANGUAGE_CODE
+        if language == "en" or self.is_demo:
+            return self.name
+        alpha2 = (get_global("territory_aliases").get(self.code) or [None])[0]
+        names = _territory_names(language)
+        return names.get(alpha2, self.name) if alpha2 else self.name
+
+
+@functools.cache
+def _territory_names(language: str) -> dict[str, str]:
+    try:
+        return dict(Locale.parse(to_locale(language)).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+@functools.cache
+def _collator() -> Collator:
+    return Collator()
+
+
+def by_name(countries: Iterable[Country]) -> list[Country]:
+    """``countries`` in the order of their names in the current language: the Unicode collation
+    algorithm (pyuca), so that "Égypte" sorts with the E's and not after "Zimbabwe"."""
+    collator = _collator()
+    return sorted(countries, key=lambda country: collator.sort_key(country.display_name))
 
 
 class Membership(models.Model):

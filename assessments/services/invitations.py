@@ -307,7 +307,7 @@ def _send_later(kind: str, invitation: Invitation, *, link: str, language: str |
 def _compose_and_send(kind: str, invitation: Invitation, *, link: str) -> None:
     context = {
         "kind": kind,
-        "country": invitation.country.name,
+        "country": invitation.country.display_name,
         "role": invitation.get_role_display(),
         "name": invitation.full_name,
         "inviter": name_of(invitation.invited_by),

@@ -57,6 +57,6 @@ def country_invite(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(
             request,
             _("%(email)s invited as national coordinator of %(country)s.")
-            % {"email": invitation.email, "country": country.name},
+            % {"email": invitation.email, "country": country.display_name},
         )
     return redirect(reverse("assessments:countries") + f"?name={country.code}")
