@@ -8,9 +8,11 @@ left out, so a text stored before the services removed them still exports.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -41,7 +43,8 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, *, header: bool = False) -> WriteO
 def _sheet(
     wb: Workbook, title: str, headers: list[str], rows: Iterable[list[Any]], widths: list[int]
 ) -> None:
-    ws = wb.create_sheet(title=title[:31])
+    # Excel's rules for a sheet's name: at most 31 characters, none of \ / ? * [ ] :
+    ws = wb.create_sheet(title=re.sub(r"[\\/?*\[\]:]", "-", title)[:31])
     for n, width in enumerate(widths):
         ws.column_dimensions[chr(65 + n)].width = width
     ws.freeze_panes = "A2"
@@ -98,23 +101,23 @@ def assessment_workbook(assessment: Assessment) -> bytes:
                 refs,
                 "; ".join(e.title for e in a.evidence.all()),
                 (a.assignee.email or a.assignee.username) if a.assignee else "",
-                "yes" if a.carried_over else "",
+                _("yes") if a.carried_over else "",
                 "\n".join(by_item.get(a.item.code, [])),
             ]
         )
     headers = [
-        "Requirement",
-        "Code",
-        "Column",
-        "Framework text",
-        "Status",
-        "Narrative",
-        "Justification",
-        "Legal references",
-        "Evidence",
-        "Assigned to",
-        "Carried over",
-        "Review findings",
+        _("Requirement"),
+        _("Code"),
+        _("Column"),
+        _("Framework text"),
+        _("Status"),
+        _("Narrative"),
+        _("Justification"),
+        _("Legal references"),
+        _("Evidence"),
+        _("Assigned to"),
+        _("Carried over"),
+        _("Review findings"),
     ]
     widths = [11, 12, 22, 60, 20, 60, 40, 40, 30, 25, 10, 50]
     for number in sorted(by_pillar):
@@ -133,7 +136,7 @@ def assessment_workbook(assessment: Assessment) -> bytes:
         if d.value_amount is not None:
             value = f"{d.value_amount} {d.currency}"
         elif d.value_bool is not None:
-            value = "yes" if d.value_bool else "no"
+            value = _("yes") if d.value_bool else _("no")
         breakdown = "; ".join(
             f"{b.category.dimension.name}: {b.category.name} {b.value}" for b in d.breakdowns.all()
         )
@@ -152,25 +155,25 @@ def assessment_workbook(assessment: Assessment) -> bytes:
         )
     _sheet(
         wb,
-        "Operational data",
+        _("Operational data"),
         [
-            "Code",
-            "Indicator",
-            "Year",
-            "Value",
-            "Narrative",
-            "Source",
-            "Method",
-            "Not collected because",
-            "Breakdown",
+            _("Code"),
+            _("Indicator"),
+            _("Year"),
+            _("Value"),
+            _("Narrative"),
+            _("Source"),
+            _("Method"),
+            _("Not collected because"),
+            _("Breakdown"),
         ],
         rows,
         [12, 60, 8, 18, 40, 30, 12, 30, 50],
     )
     _sheet(
         wb,
-        "Review findings",
-        ["Code", "Status", "Finding", "Reviewer's rating", "Replies"],
+        _("Review findings"),
+        [_("Code"), _("Status"), _("Finding"), _("Reviewer's rating"), _("Replies")],
         [
             [
                 f.item.code if f.item else f.requirement.code,
@@ -191,9 +194,12 @@ def matrix_workbook(
 ) -> bytes:
     """Countries x pillars: share of minimum standards met and of measures in place, as percentages."""
     wb = Workbook(write_only=True)
-    headers = ["Country", "ISO code", "Region", "Cycle", "State"]
+    headers = [_("Country"), _("ISO code"), _("Region"), _("Cycle"), _("State")]
     for p in pillars:
-        headers += [f"P{p.number} standards met %", f"P{p.number} measures in place %"]
+        headers += [
+            _("P%(n)s standards met (%%)") % {"n": p.number},
+            _("P%(n)s measures in place (%%)") % {"n": p.number},
+        ]
 
     def pct(share: float | None) -> Any:
         return "" if share is None else round(share * 100)
@@ -211,5 +217,5 @@ def matrix_workbook(
             cell = matrix.get(row.pk, {}).get(p.number, {})
             line += [pct(cell.get("standards")), pct(cell.get("measures"))]
         body.append(line)
-    _sheet(wb, "Countries x pillars", headers, body, [30, 8, 12, 8, 16] + [14] * (2 * len(pillars)))
+    _sheet(wb, _("Countries by pillar"), headers, body, [30, 8, 12, 8, 16] + [14] * (2 * len(pillars)))
     return _bytes(wb)

@@ -90,4 +90,31 @@ def test_secretariat_matrix_export_lists_reviewed_assessments_only() -> None:
     rows = list(wb.active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["Submittia"]
     assert rows[0][:5] == ("Country", "ISO code", "Region", "Cycle", "State")
-    assert "P1 standards met %" in rows[0]
+    assert "P1 standards met (%)" in rows[0]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zh-hans"])
+def test_the_export_is_in_the_readers_language(language: str) -> None:
+    from django.utils import translation
+
+    country = CountryFactory(code="XAB")
+    team = make_team(country, "b")
+    a = services.create_assessment(
+        country=country, cycle=2026, framework=build_catalogue(pillars=1), by=team["coordinator"]
+    )
+    client = login(team["observer"])
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    wb = load_workbook(io.BytesIO(client.get(f"/assessments/{a.pk}/export.xlsx").content))
+    with translation.override(language):
+        expected = [translation.gettext("Operational data"), translation.gettext("Review findings")]
+        headers = (
+            translation.gettext("Requirement"),
+            translation.gettext("Code"),
+            translation.gettext("Column"),
+        )
+        status = translation.gettext("Not yet assessed")
+    assert wb.sheetnames[-2:] == [name[:31] for name in expected]
+    assert "Operational data" not in wb.sheetnames
+    rows = list(wb[wb.sheetnames[0]].iter_rows(values_only=True))
+    assert rows[0][:3] == headers
+    assert any(status in (row[4] or "") for row in rows[1:])
