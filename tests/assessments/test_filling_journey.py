@@ -406,7 +406,7 @@ def test_evidence_breakdowns_and_earlier_years_load_when_opened(
     indicator = card(page, "1.1.OI1")
     expect(indicator.locator("input[name=period]")).to_have_count(4)  # three latest years and a new one
     indicator.get_by_text("3 earlier years").click()
-    expect(indicator.locator("input[name=period]")).to_have_count(7)
+    expect(indicator.locator("input[name=period]")).to_have_count(7, timeout=15000)  # loaded on demand
 
     indicator.get_by_text("Breakdown (0)").first.click()
     indicator.get_by_label("Female", exact=True).first.fill("40")
