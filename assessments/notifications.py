@@ -128,15 +128,11 @@ def sweep() -> dict[str, int]:
     return counts
 
 
-def recipients(event: str, assessment: Assessment, finding: Finding | None = None) -> list[str]:
-    """The active people told of ``event``, as sorted unique addresses (those without one left out)."""
-    return sorted(recipients_by_language(event, assessment, finding))
-
-
 def recipients_by_language(
     event: str, assessment: Assessment, finding: Finding | None = None
 ) -> dict[str, str]:
-    """Each address told of ``event``, with the language its owner reads the portal in."""
+    """The active people told of ``event``: each address (those without one left out), with the
+    language its owner reads the portal in."""
     team = Membership.objects.filter(country=assessment.country)
     if event == "submitted":
         reviewers = User.objects.filter(groups__name=REVIEWERS_GROUP).select_related("profile")

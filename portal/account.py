@@ -44,10 +44,7 @@ def account_page(request: HttpRequest) -> HttpResponse:
     if action == "profile":
         profile_form = ProfileForm(request.POST, instance=profile)
         if profile_form.is_valid():
-            profile = profile_form.save()
-            if profile.language:  # the pages follow the profile's language from the next one on
-                request.session[languages.SESSION_KEY] = profile.language
-            request.session[languages.TIME_ZONE_KEY] = profile.time_zone
+            languages.remember(request, profile_form.save())  # the next pages follow it
             messages.success(request, _("Profile saved."))
             return redirect("account")
     elif action == "token":

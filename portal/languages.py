@@ -33,13 +33,22 @@ def language_of(user: Any) -> str:
     return language if language in CHOICES else settings.LANGUAGE_CODE
 
 
+def remember(request: HttpRequest, profile: Profile) -> None:
+    """The profile's language (when chosen) and time zone, for the session's next pages."""
+    if profile.language in CHOICES:
+        request.session[SESSION_KEY] = profile.language
+    request.session[TIME_ZONE_KEY] = profile.time_zone
+
+
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's ``set_language`` (cookie, redirect to ``next``), and the profile remembers it."""
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.method == "POST" and language in CHOICES and request.user.is_authenticated:
-        Profile.objects.update_or_create(user=request.user, defaults={"language": language})
-        request.session[SESSION_KEY] = language
+        profile, _created = Profile.objects.update_or_create(
+            user=request.user, defaults={"language": language}
+        )
+        remember(request, profile)
     return response
 
 
@@ -58,8 +67,7 @@ def adopt_profile_language(sender: Any, request: HttpRequest, user: Any, **kwarg
         current = translation.get_language() or settings.LANGUAGE_CODE
         profile.language = current if current in CHOICES else settings.LANGUAGE_CODE
         profile.save(update_fields=["language"])
-    request.session[SESSION_KEY] = profile.language
-    request.session[TIME_ZONE_KEY] = profile.time_zone
+    remember(request, profile)
 
 
 class PreferredLanguage:

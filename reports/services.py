@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -39,7 +38,7 @@ from assessments.models import (
     OperationalData,
     TechnicalAssistanceNeed,
 )
-from portal.languages import language_of
+from portal import languages
 
 from . import pdf
 from .models import ReportJob
@@ -101,7 +100,7 @@ def request_report(
 ) -> ReportJob:
     """A finished report of the unchanged assessment in ``language`` (by default the requester's)
     if there is one; otherwise a new queued job."""
-    language = language if language in dict(settings.LANGUAGES) else language_of(by)
+    language = language if language in languages.CHOICES else languages.language_of(by)
     current = fingerprint(assessment)
     existing = (
         ReportJob.objects.filter(assessment=assessment, kind=kind, fingerprint=current, language=language)

@@ -64,7 +64,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def welcome(request: HttpRequest, accepted: Invitation) -> str:
     """Welcome the person who has just joined; where they go next (after the enrolment of a
     second factor when their role requires one)."""
-    messages.success(request, _("Welcome to the team of %(country)s.") % {"country": accepted.country.name})
+    messages.success(
+        request, _("Welcome to the team of %(country)s.") % {"country": accepted.country.display_name}
+    )
     target = services.landing(accepted)
     if accepted.user is not None and mfa.lacks_required_factor(accepted.user):
         request.session[AFTER_ENROLMENT] = target
