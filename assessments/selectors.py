@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from framework.models import Item, Requirement
 
-from . import access
+from . import access, history
 from .models import (
     Answer,
     AnswerEvidence,
@@ -69,7 +69,7 @@ def pillar_progress(*, assessment: Assessment) -> list[dict[str, Any]]:
     labels = dict(Answer.Status.choices)
     out = []
     for p in pillars.values():
-        p["percent"] = round(100 * p["answered"] / p["total"]) if p["total"] else 0
+        p["share"] = p["answered"] / p["total"] if p["total"] else 0.0
         mix, x = [], 0.0
         for s, n in sorted(p["mix"].items(), key=lambda kv: list(labels).index(kv[0])):
             width = 100 * n / p["total"]
@@ -214,13 +214,27 @@ def answer_history(
     records = list(
         answer.history.select_related("history_user").order_by("-history_date", "-history_id")[:200]
     )
+    people = dict(
+        get_user_model()
+        .objects.filter(pk__in={r.assignee_id for r in records if r.assignee_id})
+        .values_list("pk", "email")
+    )
     changes = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         diff = newer.diff_against(older).changes if older is not None else []
         changes.append(
             {
                 "record": newer,
-                "changes": [c for c in diff if c.field not in {"version", "updated_by"}],
+                "reason": history.reason(newer.history_change_reason),
+                "changes": [
+                    {
+                        "field": history.field_label(c.field),
+                        "old": history.value_text(c.field, c.old, people),
+                        "new": history.value_text(c.field, c.new, people),
+                    }
+                    for c in diff
+                    if c.field not in {"version", "updated_by", "updated_at"}
+                ],
                 "is_creation": older is None,
             }
         )
@@ -269,5 +283,5 @@ def countries_overview(*, name: str = "", region: str = "") -> list[Country]:
             or wanted in c.name.casefold()
             or wanted == c.code.casefold()
         ]
-    ordered = by_name(rows)
+    ordered: list[Country] = by_name(rows)
     return [c for c in ordered if not c.is_demo] + [c for c in ordered if c.is_demo]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.actions import delete_selected
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 
 from .models import Event
 from .services import Target, record
@@ -51,7 +52,7 @@ def delete_selected_audited(modeladmin: Any, request: HttpRequest, queryset: Any
     response = delete_selected(modeladmin, request, queryset)
     if confirmed and response is None and len(doomed) > 1:
         for target in doomed:
-            record(Event.Action.ADMIN_CHANGE, request=request, target=target, change="deleted")
+            record(Event.Action.ADMIN_CHANGE, request=request, target=target, change=gettext_noop("deleted"))
     return response
 
 

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# The facts events hold, named for the reader (the stored keys stay as written).
+DETAIL_LABELS = {
+    "assessment": _("assessment"),
+    "by": _("by"),
+    "change": _("change"),
+    "expires": _("expires"),
+    "factor": _("factor"),
+    "invitation": _("invitation"),
+    "member": _("member"),
+    "message": _("message"),
+    "old_role": _("previous role"),
+    "reason": _("reason"),
+    "role": _("role"),
+    "rows": _("rows"),
+    "times_sent": _("times sent"),
+}
 
 
 class AppendOnlyError(Exception):
@@ -101,13 +120,39 @@ class Event(models.Model):
         _refuse()
 
     def details_display(self) -> list[tuple[str, str]]:
-        """The details as readable pairs, for the pages and the admin."""
-        return [(capfirst(key.replace("_", " ")), _display(value)) for key, value in self.details.items()]
+        """The details as readable pairs in the reader's language, for the pages and the admin."""
+        return [
+            (capfirst(str(DETAIL_LABELS.get(key, key.replace("_", " ")))), _display(value))
+            for key, value in self.details.items()
+        ]
+
+    def target_display(self) -> str:
+        """The object as stored ('Evidence: law.pdf', written in English) with its kind, and the
+        portal's own words in it, in the reader's language."""
+        label = self.target_label
+        if not self.target_type:
+            return _display(label)
+        try:
+            meta = apps.get_model(self.target_type)._meta
+        except (LookupError, ValueError):
+            return label
+        with translation.override(settings.LANGUAGE_CODE):
+            stored_kind = f"{capfirst(meta.verbose_name)}: "
+        if not label.startswith(stored_kind):
+            return label
+        rest = label[len(stored_kind) :]
+        if self.target_type == "reports.reportjob":  # "<kind of report>, <country> <cycle>"
+            rest = ", ".join(_display(part) for part in rest.split(", "))
+        return f"{capfirst(meta.verbose_name)}: {rest}"
 
 
 def _display(value: Any) -> str:
+    """A stored fact for the reader. The portal's own words were stored in English (marked for
+    translation where they are written) and are translated here; anything else reads as stored."""
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
+        return ", ".join(_display(v) for v in value)
+    if value is None or value == "":
+        return ""
+    return gettext(str(value)) if isinstance(value, str) else str(value)

@@ -16,6 +16,7 @@ from django.contrib.auth import signals as auth_signals
 from django.db.models.signals import post_save
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .models import Event
 from .services import Target, record
@@ -76,7 +77,7 @@ def _factor(action: str, request: Any, user: Any, authenticator: Any) -> None:
     record(action, request=request, actor=actor, target=user, label=_email_of(user), factor=str(kind))
 
 
-FLAGS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
+FLAGS = {ADDITION: gettext_noop("added"), CHANGE: gettext_noop("changed"), DELETION: gettext_noop("deleted")}
 
 
 def admin_changed(

@@ -35,6 +35,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 import audit
 
@@ -109,7 +110,7 @@ def reset_second_factor(user: Any, *, by: Any, request: HttpRequest | None = Non
             actor=by,
             target=user,
             label=user.email,
-            by="administrator",
+            by=gettext_noop("administrator"),
         )
     return deleted
 
@@ -166,17 +167,17 @@ def refuse_single_sign_on(request: HttpRequest, sociallogin: SocialLogin) -> Htt
         return None
     emails = [address.email for address in sociallogin.email_addresses]
     if not emails:
-        reason = "the identity provider gave no e-mail address"
+        reason = gettext_noop("the identity provider gave no e-mail address")
         message = _("Your identity provider did not give the portal your e-mail address.")
     elif not all(address.verified for address in sociallogin.email_addresses):
         # Which account, if any, has the address stays unsaid: the identity behind it is unproven.
-        reason = "the identity provider has not verified the e-mail address"
+        reason = gettext_noop("the identity provider has not verified the e-mail address")
         message = _(
             "Your identity provider has not verified your e-mail address %(email)s, so the portal "
             "cannot tell which account is yours. Ask your IT service desk to verify it, then try again."
         ) % {"email": emails[0]}
     else:
-        reason = "no account has the e-mail address"
+        reason = gettext_noop("no account has the e-mail address")
         message = _(
             "No portal account has the e-mail address %(email)s. Accounts come from an "
             "invitation: ask your national coordinator, or UNODC for a country's first coordinator."
@@ -186,7 +187,7 @@ def refuse_single_sign_on(request: HttpRequest, sociallogin: SocialLogin) -> Htt
         audit.Event.Action.SIGN_IN_FAILED,
         request=request,
         actor_label=actor_label,
-        by="single sign-on",
+        by=gettext_noop("single sign-on"),
         reason=reason,
     )
     return render(request, "account/sso_refused.html", {"message": message}, status=403)

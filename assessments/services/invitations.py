@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 import audit
 from portal.languages import language_of
@@ -105,7 +105,10 @@ def invite(*, country: Country, email: str, role: str, by: User | None, full_nam
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
         _record(
-            audit.Event.Action.INVITATION_REVOKED, current, by, reason="expired, replaced by a new invitation"
+            audit.Event.Action.INVITATION_REVOKED,
+            current,
+            by,
+            reason=gettext_noop("expired, replaced by a new invitation"),
         )
     token, digest = _new_token()
     invitation = Invitation.objects.create(
@@ -122,9 +125,14 @@ def invite(*, country: Country, email: str, role: str, by: User | None, full_nam
         invitation.user, invitation.accepted_at = user, timezone.now()
         invitation.save(update_fields=["user", "accepted_at"])
         _record(
-            audit.Event.Action.INVITATION_ACCEPTED, invitation, by, reason="the person already had an account"
+            audit.Event.Action.INVITATION_ACCEPTED,
+            invitation,
+            by,
+            reason=gettext_noop("the person already had an account"),
         )
-        record_membership(membership, by, change="added", role=str(membership.get_role_display()))
+        record_membership(
+            membership, by, change=gettext_noop("added"), role=str(membership.get_role_display())
+        )
         _send_later(
             "added",
             invitation,
@@ -152,7 +160,7 @@ def resend(*, invitation: Invitation, by: User) -> Invitation:
         audit.Event.Action.INVITATION_SENT,
         invitation,
         by,
-        sent=f"again ({invitation.sent_count} times in all)",
+        times_sent=invitation.sent_count,
     )
     _send_later("invitation", invitation, link=link_for(token))
     return invitation
@@ -258,7 +266,9 @@ def _join(invitation: Invitation, user: User, request: HttpRequest) -> None:
     invitation.save(update_fields=["user", "accepted_at"])
     _record(audit.Event.Action.INVITATION_ACCEPTED, invitation, user, request=request)
     if created:
-        record_membership(membership, user, change="added", role=str(membership.get_role_display()))
+        record_membership(
+            membership, user, change=gettext_noop("added"), role=str(membership.get_role_display())
+        )
 
 
 def _create_account(invitation: Invitation, password: str) -> User:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 import audit
 from portal.accounts import end_access
@@ -46,7 +47,7 @@ def change_member_role(*, membership: Membership, role: str, by: User) -> Member
     record_membership(
         membership,
         by,
-        change="role changed",
+        change=gettext_noop("role changed"),
         old_role=Membership.Role(old_role).label,
         new_role=Membership.Role(role).label,
     )
@@ -61,7 +62,9 @@ def remove_member(*, membership: Membership, by: User) -> None:
     Answer.objects.filter(assessment__country=membership.country, assignee=membership.user).update(
         assignee=None
     )
-    record_membership(membership, by, change="removed", old_role=Membership.Role(membership.role).label)
+    record_membership(
+        membership, by, change=gettext_noop("removed"), old_role=Membership.Role(membership.role).label
+    )
     membership.delete()
     end_access(membership.user)
 

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 import audit
@@ -73,17 +74,17 @@ def refusal(request: HttpRequest, sociallogin: SocialLogin) -> HttpResponse | No
     forget(request)
     given = addresses[0].email if addresses else ""
     if not given:
-        reason = "the identity provider gave no e-mail address"
+        reason = gettext_noop("the identity provider gave no e-mail address")
         message = _("Your identity provider did not give the portal your e-mail address.")
     elif not any(a.verified for a in addresses):
-        reason = "the identity provider has not verified the e-mail address"
+        reason = gettext_noop("the identity provider has not verified the e-mail address")
         message = _(
             "Your identity provider has not verified your e-mail address %(email)s, so the portal "
             "cannot tell that the invitation is yours. Ask your IT service desk to verify it, then "
             "open the invitation's link again."
         ) % {"email": given}
     else:
-        reason = "the verified e-mail address is not the invitation's"
+        reason = gettext_noop("the verified e-mail address is not the invitation’s")
         message = _(
             "This invitation is for %(invited)s, but your identity provider signed you in as "
             "%(email)s. Sign in there with the account of %(invited)s, or ask for an invitation "
@@ -93,7 +94,7 @@ def refusal(request: HttpRequest, sociallogin: SocialLogin) -> HttpResponse | No
         audit.Event.Action.SIGN_IN_FAILED,
         request=request,
         actor_label=given or sociallogin.account.uid,
-        by="single sign-on",
+        by=gettext_noop("single sign-on"),
         reason=reason,
         invitation=invitation.email,
     )

@@ -165,7 +165,7 @@ def test_another_verified_address_is_refused_naming_the_invitations(
     nothing_created(invitation, users)
     # The session forgot the invitation: signing in at the provider again creates nobody.
     assert Event.objects.get(action=Event.Action.SIGN_IN_FAILED).details["reason"] == (
-        "the verified e-mail address is not the invitation's"
+        "the verified e-mail address is not the invitation’s"
     )
 
 
