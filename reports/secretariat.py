@@ -37,6 +37,7 @@ from assessments.models import (
     Region,
     Transition,
 )
+from assessments.models.countries import by_name
 
 REVIEWED_STATES = (
     Assessment.State.SUBMITTED,
@@ -131,14 +132,16 @@ def pillar_matrix(assessments: list[Assessment]) -> dict[int, dict[int, dict[str
 def filtered(
     params: Mapping[str, str],
 ) -> tuple[list[Assessment], dict[int, dict[int, dict[str, float | None]]]]:
-    """The rows and matrix for the filters in ``params`` (region, state, cycle); bad values are ignored."""
+    """The rows (in the order of the countries' names in the page's language) and matrix for the
+    filters in ``params`` (region, state, cycle); bad values are ignored."""
     region, state, cycle = params.get("region", ""), params.get("state", ""), params.get("cycle", "")
-    rows = list(
+    rows = by_name(
         current_assessments(
             region=region if region in Region.values else "",
             state=state if state in REVIEWED_STATES else "",
             # isdecimal, not isdigit: "²" is a digit that int() refuses.
             cycle=int(cycle) if cycle.isascii() and cycle.isdecimal() and len(cycle) <= 4 else None,
-        )
+        ),
+        country=lambda a: a.country,
     )
     return rows, pillar_matrix(rows)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from babel.core import Locale, UnknownLocaleError, get_global
 from django.conf import settings
@@ -97,11 +97,13 @@ def _collator() -> Collator:
     return Collator()
 
 
-def by_name(countries: Iterable[Country]) -> list[Country]:
-    """``countries`` in the order of their names in the current language: the Unicode collation
-    algorithm (pyuca), so that "Égypte" sorts with the E's and not after "Zimbabwe"."""
+def by_name[T](objects: Iterable[T], *, country: Callable[[T], Country] | None = None) -> list[T]:
+    """``objects`` (countries, or things of a country given by ``country``) in the order of the
+    countries' names in the current language: the Unicode collation algorithm (pyuca), so that
+    "Égypte" sorts with the E's and not after "Zimbabwe"."""
     collator = _collator()
-    return sorted(countries, key=lambda country: collator.sort_key(country.display_name))
+    of = country or (lambda o: cast(Country, o))
+    return sorted(objects, key=lambda o: collator.sort_key(of(o).display_name))
 
 
 class Membership(models.Model):

@@ -14,14 +14,17 @@ from django.utils.translation import gettext as _
 from .. import access, selectors, services
 from ..forms import AssessmentCreateForm
 from ..models import Answer, Assessment, Country, Membership
+from ..models.countries import by_name
 from ..workflow import STEPS, steps_from
 from .responses import error_messages
 
 
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    assessments = (
-        Assessment.objects.visible_to(request.user).with_progress().select_related("country", "framework")
+    # In the order of the countries' names in the page's language, latest cycle first in each.
+    assessments = by_name(
+        Assessment.objects.visible_to(request.user).with_progress().select_related("country", "framework"),
+        country=lambda a: a.country,
     )
     coordinates = Country.objects.of_user(request.user, roles=(Membership.Role.COORDINATOR,)).exists()
     memberships = Membership.objects.filter(user_id=request.user.pk or 0).select_related("country")

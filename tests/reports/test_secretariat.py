@@ -5,13 +5,15 @@ its page, its matrix and its data through the API.
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from assessments import services
@@ -168,3 +170,32 @@ def test_secretariat_filters_still_narrow_the_rows(review_setup: dict[str, Any])
     assert len(api(reviewer).get("/api/v1/secretariat/?region=europe&state=submitted&cycle=2026").json()) == 1
     assert api(reviewer).get("/api/v1/secretariat/?cycle=2025").json() == []
     assert api(reviewer).get("/api/v1/secretariat/?region=africa").json() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", ["Allemagne", "Égypte", "Espagne"]), ("en", ["Egypt", "Germany", "Spain"])],
+)
+def test_the_countries_are_in_the_order_of_their_names_in_the_readers_language(
+    language: str, expected: list[str]
+) -> None:
+    """French order puts "Égypte" between "Allemagne" and "Espagne" (byte order puts it last)."""
+    from django.core.management import call_command
+
+    from portal.models import Profile
+
+    call_command("load_countries", stdout=io.StringIO())
+    fw = build_catalogue()
+    for code in ("ESP", "EGY", "DEU"):
+        submitted_country(fw, code)
+    reviewer = make_reviewer()
+    Profile.objects.update_or_create(user=reviewer, defaults={"language": language})
+    client = Client()
+    client.force_login(reviewer)
+    html = client.get(reverse("reports:secretariat")).content.decode()
+    matrix = html[html.index('class="data-table matrix"') :]
+    positions = [matrix.index(f">{name}<") for name in expected]
+    assert positions == sorted(positions)
+    with translation.override(language):
+        rows, _matrix = secretariat.filtered({})
+        assert [row.country.display_name for row in rows] == expected
