@@ -10,25 +10,25 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
+from portal.numbers import percent
+
 STANDARDS = "#005a8f"
 MEASURES = "#7e57c2"
 GRID = "#d5dbe1"
 INK = "#1b1f24"
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{round(value * 100)}%"
-
-
 def pillar_bars(pillars: Sequence[dict[str, Any]], *, width: int = 640) -> str:
     """Two horizontal bars per pillar: minimum standards met and measures in place (0-100%)."""
     label_w, bar_h, gap, row_h = 270, 14, 4, 46
     plot_w = width - label_w - 60
+    title = _("Share of minimum standards met and of measures in place, by pillar")
     height = 30 + row_h * len(pillars)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Portal Sans, Noto Sans, system-ui, sans-serif" '
-        f'role="img" aria-labelledby="pb-title"><title id="pb-title">Share of minimum standards met and of '
-        f"measures in place, by pillar</title>",
+        f'role="img" aria-labelledby="pb-title"><title id="pb-title">{escape(title)}</title>',
     ]
     for tick in range(0, 101, 25):
         x = label_w + plot_w * tick / 100
@@ -36,19 +36,20 @@ def pillar_bars(pillars: Sequence[dict[str, Any]], *, width: int = 640) -> str:
             f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height - 4}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{x:.1f}" y="14" font-size="10" text-anchor="middle" fill="{INK}">{tick}%</text>'
+            f'<text x="{x:.1f}" y="14" font-size="10" text-anchor="middle" fill="{INK}">{percent(tick / 100)}</text>'
         )
     for n, p in enumerate(pillars):
         y = 26 + n * row_h
         name = escape(f"{p['number']}. {p['name']}")
-        parts.append(f'<text x="0" y="{y + bar_h + 2}" font-size="12" fill="{INK}">{name}</text>')
+        # The pillar's name is the Framework's English text.
+        parts.append(f'<text x="0" y="{y + bar_h + 2}" font-size="12" fill="{INK}" lang="en">{name}</text>')
         for k, (key, colour) in enumerate((("standards", STANDARDS), ("measures", MEASURES))):
             value = p.get(key)
             by = y + k * (bar_h + gap)
             w = plot_w * (value or 0)
             parts.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
             parts.append(
-                f'<text x="{label_w + w + 4:.1f}" y="{by + bar_h - 3}" font-size="10" fill="{INK}">{_pct(value)}</text>'
+                f'<text x="{label_w + w + 4:.1f}" y="{by + bar_h - 3}" font-size="10" fill="{INK}">{percent(value)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -71,18 +72,22 @@ def heat_strip(requirements: Sequence[dict[str, Any]], *, key: str = "standards"
     """One cell per requirement, coloured by its share; grey where nothing counts."""
     n = max(len(requirements), 1)
     cell = width / n
+    title = (
+        _("Share per Protocol requirement (minimum standards met)")
+        if key == "standards"
+        else _("Share per Protocol requirement (measures in place)")
+    )
     height = 34
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Portal Sans, Noto Sans, system-ui, sans-serif" '
-        f'role="img" aria-labelledby="hs-title-{key}"><title id="hs-title-{key}">Share per Protocol requirement '
-        f"({'minimum standards met' if key == 'standards' else 'measures in place'})</title>",
+        f'role="img" aria-labelledby="hs-title-{key}"><title id="hs-title-{key}">{escape(title)}</title>',
     ]
     for i, r in enumerate(requirements):
         value = r.get(key)
-        label = escape(f"{r['code']} {r['title'][:80]}: {_pct(value)}")
+        label = escape(f"{r['code']} {r['title'][:80]}: {percent(value)}")
         parts.append(
             f'<rect x="{i * cell:.2f}" y="0" width="{max(cell - 1, 1):.2f}" height="22" fill="{_heat(value)}">'
-            f"<title>{label}</title></rect>"
+            f'<title lang="en">{label}</title></rect>'
         )
         if cell >= 18:
             parts.append(

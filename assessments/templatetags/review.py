@@ -1,15 +1,47 @@
 from django import template
+from django.utils.translation import gettext_lazy
+
+from portal import numbers
 
 register = template.Library()
 
 
 @register.filter
 def percent(share: float | None) -> str:
-    """0.734 -> '73%'; None -> '—' (nothing to count)."""
-    return "—" if share is None else f"{round(share * 100)}%"
+    """0.734 -> '73%' ('73 %' in French); None -> '—' (nothing to count)."""
+    return numbers.percent(share)
 
 
 @register.filter
 def heat(share: float | None) -> str:
     """A CSS class from 'heat-0' (nothing met) to 'heat-10' (all met); 'heat-none' if nothing counts."""
     return "heat-none" if share is None else f"heat-{round(share * 10)}"
+
+
+@register.filter
+def whole_percent(value: int | None) -> str:
+    """A percentage already counted out of 100 (a job's progress): 40 -> '40%' ('40 %' in French)."""
+    return numbers.percent(None if value is None else value / 100)
+
+
+@register.filter
+def status_label(code: str | None) -> str:
+    """An answer's stored status ('not_met') as the reader's words ('Not met')."""
+    from assessments.models import AnswerStatus
+
+    if not code:
+        return ""
+    return str(dict(AnswerStatus.choices).get(code, code))
+
+
+CHANGES = {
+    "new": gettext_lazy("newly assessed"),
+    "improved": gettext_lazy("improved"),
+    "regressed": gettext_lazy("regressed"),
+}
+
+
+@register.filter
+def change_label(code: str) -> str:
+    """How an item moved since the previous cycle, in words."""
+    return str(CHANGES.get(code, code))
