@@ -43,10 +43,22 @@ class ShowsTextLimits:
                 field.help_text = limit_hint(field.max_length)
 
 
+class EnglishOptions(forms.Select):
+    """A drop-down of the Framework's editions, whose English titles are marked as English."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if option["value"]:
+            option["attrs"]["lang"] = "en"
+        return option
+
+
 class AssessmentCreateForm(forms.Form):
     country = forms.ModelChoiceField(queryset=Country.objects.none(), label=_("Country"))
     cycle = forms.IntegerField(label=_("Cycle (year)"), min_value=2000, max_value=2100)
-    framework = forms.ModelChoiceField(queryset=Framework.objects.all(), label=_("Framework edition"))
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.all(), label=_("Framework edition"), widget=EnglishOptions
+    )
     prefill_from = forms.ModelChoiceField(
         queryset=Assessment.objects.none(),
         required=False,

@@ -5,6 +5,9 @@ assessment in a fixed number of queries; ``analyse`` is pure (data in, data out)
 
 How scores are computed
 -----------------------
+(The public page ``templates/reports/how_scores.html`` says the same in each language; change
+both together.)
+
 * Each framework indicator (minimum standard) scores 1 when met, 0.5 when partially met and
   0 when not met. Each implementation measure scores 1 when in place or when an alternative
   measure is in place, 0.5 when partially in place, and 0 when planned or not in place.

@@ -49,11 +49,7 @@ def gap_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def how_scores(request: HttpRequest) -> HttpResponse:
-    rules = (gap.__doc__ or "").split("How scores are computed", 1)[-1].strip("-\n ")
-    items = [
-        line.strip()[2:] for line in rules.replace("\n  ", " ").splitlines() if line.strip().startswith("* ")
-    ]
-    return render(request, "reports/how_scores.html", {"rules": items})
+    return render(request, "reports/how_scores.html", {"recent_years": gap.RECENT_YEARS})
 
 
 # --- report jobs ---------------------------------------------------------------------------------

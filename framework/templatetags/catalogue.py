@@ -1,7 +1,7 @@
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from framework.search import terms
@@ -24,3 +24,10 @@ def highlight(text: str, query: str) -> SafeString:
         pos = match.end()
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
+@register.filter
+def english(text: object) -> SafeString:
+    """The Framework's English text inside a sentence in another language, marked so that screen
+    readers switch voice and Arabic pages keep its punctuation in place: ``{{ x|english }}``."""
+    return format_html('<span lang="en">{}</span>', text)

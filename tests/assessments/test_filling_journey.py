@@ -56,9 +56,13 @@ def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
         context.close()
 
 
-def open_page(browser: Browser, contexts: list[BrowserContext], user: Any, base: str, path: str) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en")
+def open_page(
+    browser: Browser, contexts: list[BrowserContext], user: Any, base: str, path: str, language: str = "en"
+) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=language)
     contexts.append(context)
+    if language != "en":  # the person's choice, as the language buttons leave it
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
     if user is not None:
         login(context, user, base)
     page = context.new_page()
@@ -213,6 +217,28 @@ def test_offline_edits_are_kept_and_sent_when_the_connection_returns(
     assert answer(a, "1.1.IM2").narrative == "Typed on a train without signal"
 
 
+def test_autosave_speaks_chinese(
+    world: dict[str, Any], browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    """The messages the page's script writes come from the JavaScript catalogue, in the page's
+    language: saving, a lost connection, and the save once it is back."""
+    a = world["assessment"]
+    page = open_page(browser, contexts, world["team"]["contributor"], world["url"], req_path(a), "zh-hans")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    im = card(page, "1.1.IM2")
+    narrative = im.locator("textarea[name=narrative]")
+    narrative.fill("在火车上输入")
+    expect(im.locator(".save-status")).to_contain_text("已保存")
+    contexts[-1].set_offline(True)
+    narrative.fill("在火车上输入，没有信号")
+    expect(im.locator(".save-status")).to_contain_text("未保存：没有网络连接")
+    expect(im.locator(".save-status")).not_to_contain_text("no connection")
+    contexts[-1].set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(im.locator(".save-status")).to_contain_text("已保存")
+    assert answer(a, "1.1.IM2").narrative == "在火车上输入，没有信号"
+
+
 def test_unsaved_text_survives_closing_the_page_and_can_be_retried(
     world: dict[str, Any], browser: Browser, contexts: list[BrowserContext]
 ) -> None:
@@ -332,9 +358,12 @@ def axe_violations(page: Page, base: str) -> list[dict[str, Any]]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+@pytest.mark.parametrize("language", ["en", "ar", "zh-hans"])
 def test_pages_pass_an_automated_accessibility_check(
-    world: dict[str, Any], browser: Browser, contexts: list[BrowserContext]
+    world: dict[str, Any], browser: Browser, contexts: list[BrowserContext], language: str
 ) -> None:
+    """In English, and in Arabic (right to left) and Chinese, where the catalogue's English text
+    sits inside the page marked as English."""
     a = world["assessment"]
     services.add_link_evidence(
         assessment=a, by=world["team"]["coordinator"], url="https://x.example/law", title="Law"
@@ -350,26 +379,29 @@ def test_pages_pass_an_automated_accessibility_check(
             f"/assessments/{a.pk}/answers/{answer(a, '1.1.IM1').pk}/history/",
             f"/assessments/teams/{a.country.code}/",
             "/assessments/new/",
+            f"/reports/assessments/{a.pk}/gap-analysis/",
         ],
         world["team"]["observer"]: [req_path(a)],
         None: [
             "/accounts/login/",
-            "/accounts/password_reset/",
+            "/accounts/password/reset/",
             "/framework/unodc-2009/",
             "/framework/unodc-2009/pillars/2/",
             "/framework/unodc-2009/requirements/2.1/",
             "/framework/unodc-2009/resources/",
             "/framework/unodc-2009/search/?q=victims",
+            "/reports/how-scores-are-computed/",
         ],
     }
     reviewer = make_reviewer()
     Assessment.objects.filter(pk=a.pk).update(state="submitted")
-    pages[reviewer] = [f"/assessments/{a.pk}/", req_path(a)]
+    pages[reviewer] = [f"/assessments/{a.pk}/", req_path(a), "/assessments/secretariat/"]
     found = {}
     for user, paths in pages.items():
-        page = open_page(browser, contexts, user, world["url"], paths[0])
+        page = open_page(browser, contexts, user, world["url"], paths[0], language)
         for path in paths:
             page.goto(world["url"] + path)
+            assert page.locator("html").get_attribute("lang") == language, path
             violations = axe_violations(page, world["url"])
             if violations:
                 found[path] = [
