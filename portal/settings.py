@@ -140,6 +140,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["portal.templatetags.bidi"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -1,6 +1,10 @@
 """Charts as SVG, drawn by the project itself: the same markup on the web page and in the PDF.
 
-Pure functions: data in, SVG text out. Every label is escaped; nothing is fetched.
+Pure functions: data in, SVG text out. Every label is escaped; nothing is fetched. In a
+right-to-left language the drawings are mirrored (labels on the right, bars growing leftwards,
+the first requirement on the right); the text in them is not. Each drawing is laid out left to
+right (``direction="ltr"``), so "start" and "end" mean left and right whatever the page's
+direction.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from portal.numbers import percent
@@ -24,14 +29,20 @@ def pillar_bars(pillars: Sequence[dict[str, Any]], *, width: int = 640) -> str:
     """Two horizontal bars per pillar: minimum standards met and measures in place (0-100%)."""
     label_w, bar_h, gap, row_h = 270, 14, 4, 46
     plot_w = width - label_w - 60
+    rtl = get_language_bidi()
+
+    def at(x: float) -> float:  # a distance from the start edge, as an x coordinate
+        return width - x if rtl else x
+
+    start = "end" if rtl else "start"
     title = _("Share of minimum standards met and of measures in place, by pillar")
     height = 30 + row_h * len(pillars)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Portal Sans, Noto Sans, system-ui, sans-serif" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Portal Sans, Noto Sans, system-ui, sans-serif" direction="ltr" '
         f'role="img" aria-labelledby="pb-title"><title id="pb-title">{escape(title)}</title>',
     ]
     for tick in range(0, 101, 25):
-        x = label_w + plot_w * tick / 100
+        x = at(label_w + plot_w * tick / 100)
         parts.append(
             f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height - 4}" stroke="{GRID}" stroke-width="1"/>'
         )
@@ -42,14 +53,19 @@ def pillar_bars(pillars: Sequence[dict[str, Any]], *, width: int = 640) -> str:
         y = 26 + n * row_h
         name = escape(f"{p['number']}. {p['name']}")
         # The pillar's name is the Framework's English text.
-        parts.append(f'<text x="0" y="{y + bar_h + 2}" font-size="12" fill="{INK}" lang="en">{name}</text>')
+        parts.append(
+            f'<text x="{at(0):.1f}" y="{y + bar_h + 2}" font-size="12" fill="{INK}" text-anchor="{start}" '
+            f'lang="en">{name}</text>'
+        )
         for k, (key, colour) in enumerate((("standards", STANDARDS), ("measures", MEASURES))):
             value = p.get(key)
             by = y + k * (bar_h + gap)
             w = plot_w * (value or 0)
-            parts.append(f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
+            left = at(label_w + w) if rtl else label_w
+            parts.append(f'<rect x="{left:.1f}" y="{by}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
             parts.append(
-                f'<text x="{label_w + w + 4:.1f}" y="{by + bar_h - 3}" font-size="10" fill="{INK}">{percent(value)}</text>'
+                f'<text x="{at(label_w + w + 4):.1f}" y="{by + bar_h - 3}" font-size="10" fill="{INK}" '
+                f'text-anchor="{start}">{percent(value)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -79,10 +95,12 @@ def heat_strip(requirements: Sequence[dict[str, Any]], *, key: str = "standards"
     )
     height = 34
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Portal Sans, Noto Sans, system-ui, sans-serif" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="Portal Sans, Noto Sans, system-ui, sans-serif" direction="ltr" '
         f'role="img" aria-labelledby="hs-title-{key}"><title id="hs-title-{key}">{escape(title)}</title>',
     ]
-    for i, r in enumerate(requirements):
+    rtl = get_language_bidi()
+    for n_cell, r in enumerate(requirements):
+        i = n - 1 - n_cell if rtl else n_cell
         value = r.get(key)
         label = escape(f"{r['code']} {r['title'][:80]}: {percent(value)}")
         parts.append(

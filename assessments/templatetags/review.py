@@ -1,4 +1,9 @@
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from portal import numbers
@@ -45,3 +50,11 @@ CHANGES = {
 def change_label(code: str) -> str:
     """How an item moved since the previous cycle, in words."""
     return str(CHANGES.get(code, code))
+
+
+@register.filter
+def abbreviations(entries: Iterable[Mapping[str, Any]]) -> SafeString:
+    """Organisations as their English abbreviations (the full name on hover), listed the way the
+    reader's language lists things: 'ILO, IOM and UNODC', 'ILO、IOM和UNODC', 'ILO وIOM وUNODC'."""
+    marked = [format_html('<abbr title="{}" lang="en">{}</abbr>', e["name"], e["code"]) for e in entries]
+    return mark_safe(numbers.listing(marked))  # noqa: S308 - each entry is escaped above
