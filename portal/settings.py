@@ -207,6 +207,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence files: never under MEDIA_URL, only served by a view that checks the user may see them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+# Below this share of its items assessed, a pillar's or the overall score is not shown as a
+# headline figure ("not enough assessed"): a score of a few items says little about a country.
+GAP_COVERAGE_THRESHOLD = float(os.environ.get("GAP_COVERAGE_THRESHOLD", "0.5"))
 FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

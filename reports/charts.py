@@ -57,6 +57,14 @@ def pillar_bars(pillars: Sequence[dict[str, Any]], *, width: int = 640) -> str:
             f'<text x="{at(0):.1f}" y="{y + bar_h + 2}" font-size="12" fill="{INK}" text-anchor="{start}" '
             f'lang="en">{name}</text>'
         )
+        if not p.get("enough_assessed", True):
+            # No headline figure for a pillar too little assessed: its coverage instead.
+            note = _("not enough assessed (%(coverage)s)") % {"coverage": percent(p.get("coverage"))}
+            parts.append(
+                f'<text x="{at(label_w + 4):.1f}" y="{y + bar_h + 2}" font-size="10" fill="{INK}" '
+                f'text-anchor="{start}">{escape(note)}</text>'
+            )
+            continue
         for k, (key, colour) in enumerate((("standards", STANDARDS), ("measures", MEASURES))):
             value = p.get(key)
             by = y + k * (bar_h + gap)

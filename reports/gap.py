@@ -18,6 +18,9 @@ both together.)
 * A pillar's shares are the means over all its assessed items (overview rows included).
 * The overall shares are the mean of the five pillars' shares: every pillar weighs the same,
   whatever its number of items. A pillar with nothing assessed is left out of the mean.
+* A part's *coverage* is its share of items assessed ("not applicable" counts as assessed). Below
+  ``GAP_COVERAGE_THRESHOLD`` (50% by default) a pillar's or the overall score is shown as "not
+  enough assessed" rather than as a figure; every score is shown with its coverage.
 * A *gap* is an assessed item scoring below 1. Its weight is (1 - score) x 2 for a minimum
   standard and (1 - score) x 1 for a measure, so unmet minimum standards come first; ties keep
   the Framework's order.
@@ -34,6 +37,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max
 
 from assessments.models import (
@@ -103,6 +107,10 @@ class Scores:
     not_assessed: int = 0
     not_applicable: int = 0
 
+    @property
+    def assessable(self) -> int:
+        return self.standards.counted + self.measures.counted + self.not_assessed + self.not_applicable
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "standards": self.standards.value,
@@ -111,7 +119,20 @@ class Scores:
             "measures_counted": self.measures.counted,
             "not_assessed": self.not_assessed,
             "not_applicable": self.not_applicable,
+            **coverage(self.assessable - self.not_assessed, self.assessable),
         }
+
+
+def coverage(assessed: int, assessable: int) -> dict[str, Any]:
+    """How much of a part is assessed ("not applicable" is an assessment too), and whether that is
+    enough for its score to be a headline figure (``GAP_COVERAGE_THRESHOLD``)."""
+    share = assessed / assessable if assessable else None
+    return {
+        "assessed": assessed,
+        "assessable": assessable,
+        "coverage": share,
+        "enough_assessed": share is not None and share >= settings.GAP_COVERAGE_THRESHOLD,
+    }
 
 
 def score(item: ItemInput) -> float | None:
@@ -177,6 +198,9 @@ def analyse(inputs: Inputs) -> dict[str, Any]:
         for kind in ("standards", "measures")
     }
     overall["not_assessed"] = sum(p["not_assessed"] for p in pillar_rows)
+    overall.update(
+        coverage(sum(p["assessed"] for p in pillar_rows), sum(p["assessable"] for p in pillar_rows))
+    )
     requirement_rows = [
         {
             "code": code,
@@ -187,6 +211,7 @@ def analyse(inputs: Inputs) -> dict[str, Any]:
         for code, r in sorted(inputs.requirements.items(), key=lambda kv: kv[1]["order"])
     ]
     return {
+        "coverage_threshold": settings.GAP_COVERAGE_THRESHOLD,
         "overall": overall,
         "pillars": pillar_rows,
         "requirements": requirement_rows,

@@ -74,7 +74,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Transition
-        fields = ["from_state", "to_state", "by", "at", "comment"]
+        fields = ["from_state", "to_state", "by", "at", "comment", "items_open"]
 
     def get_by(self, obj: Transition) -> str:
         return obj.by.email or obj.by.username
@@ -84,7 +84,11 @@ class StepSerializer(StrictFields, serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, max_length=field_limit(Transition, "comment")
     )
-    confirm_open = serializers.BooleanField(required=False, default=False)
+    confirm_open = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Submit, or accept, although some items are not yet assessed (the timeline records it).",
+    )
 
 
 def _step(name: str, attr: str, url_path: str, summary: str) -> Any:

@@ -116,6 +116,9 @@ class Transition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("comment"), max_length=5000, blank=True)
+    # Items still not assessed that the person taking the step (a submission, an acceptance)
+    # explicitly acknowledged: the timeline says so.
+    items_open = models.PositiveIntegerField(_("items not yet assessed, acknowledged"), default=0)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from framework.models import Item
 
@@ -23,11 +24,18 @@ from ..models import (
     Transition,
 )
 from ..notifications import notify
-from ..selectors import open_items
 from ..texts import clean_text, field_limit
 from ..workflow import STEPS
 
 State = Assessment.State
+# The steps taken with items still not assessed only when the person says so, and what they are told.
+OPEN_ITEMS_CONFIRMED = {
+    "submit": gettext_lazy("Some items are not yet assessed. Confirm that you submit with them open."),
+    "accept": gettext_lazy(
+        "Some items are not yet assessed. Confirm that you accept the assessment with them open: "
+        "its scores then cover only what was assessed."
+    ),
+}
 
 
 @transaction.atomic
@@ -45,10 +53,13 @@ def transition(
             _("This assessment is %(state)s: it cannot be %(step)s now.")
             % {"state": assessment.get_state_display().lower(), "step": step.past}
         )
-    if action == "submit" and not confirm_open and open_items(assessment=assessment):
-        raise ValidationError(
-            {"confirm_open": _("Some items are not yet assessed. Confirm that you submit with them open.")}
-        )
+    still_open = (
+        assessment.answers.filter(status=Answer.Status.NOT_ASSESSED).count()
+        if action in OPEN_ITEMS_CONFIRMED
+        else 0
+    )
+    if still_open and not confirm_open:
+        raise ValidationError({"confirm_open": str(OPEN_ITEMS_CONFIRMED[action])})
     if (
         action == "return"
         and not Finding.objects.filter(assessment=assessment, status=Finding.Status.OPEN).exists()
@@ -60,9 +71,11 @@ def transition(
         to_state=step.target,
         by=by,
         comment=comment,
+        items_open=still_open,
     )
     assessment.state = step.target
     assessment._change_reason = action  # type: ignore[attr-defined]
+    assessment._history_user = by  # type: ignore[attr-defined]
     assessment.save(update_fields=["state", "updated_at"])
     if step.notifies:
         notify(kind=step.notifies, assessment=assessment)
@@ -134,5 +147,6 @@ def set_finding_status(*, finding: Finding, by: User, resolved: bool) -> Finding
     finding.status = Finding.Status.RESOLVED if resolved else Finding.Status.OPEN
     finding.resolved_by = by if resolved else None
     finding.resolved_at = timezone.now() if resolved else None
+    finding._history_user = by  # type: ignore[attr-defined]
     finding.save()
     return finding

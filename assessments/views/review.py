@@ -54,7 +54,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "assessment": assessment,
             "action": action,
             "label": STEPS[action].label,
-            "open_items": selectors.open_items(assessment=assessment) if action == "submit" else [],
+            "open_items": selectors.open_items(assessment=assessment)
+            if action in ("submit", "accept")
+            else [],
             "open_findings": assessment.findings.filter(status="open").count(),
             "comment": request.POST.get("comment", ""),
             "nav": "assessments",

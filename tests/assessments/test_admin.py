@@ -75,7 +75,7 @@ def test_an_accepted_assessment_cannot_be_deleted_in_the_admin(
     a, coordinator, reviewer = world["a"], world["team"]["coordinator"], make_reviewer()
     services.transition(assessment_id=a.pk, by=coordinator, action="submit", confirm_open=True)
     services.transition(assessment_id=a.pk, by=reviewer, action="start_review")
-    services.transition(assessment_id=a.pk, by=reviewer, action="accept")
+    services.transition(assessment_id=a.pk, by=reviewer, action="accept", confirm_open=True)
     delete = reverse("admin:assessments_assessment_delete", args=[a.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert Assessment.objects.filter(pk=a.pk).exists()

@@ -377,8 +377,16 @@ def test_the_whole_loop_through_the_api(review_setup: dict[str, Any]) -> None:
         == "submitted"
     )
     r.post(f"{base}/start-review/", format="json")
-    assert r.post(f"{base}/accept/", {"comment": "Thank you"}, format="json").json()["state"] == "accepted"
+    refused = r.post(f"{base}/accept/", {"comment": "Thank you"}, format="json")
+    assert refused.status_code == 400 and "confirm_open" in refused.json()  # items still open
+    accepted = r.post(f"{base}/accept/", {"comment": "Thank you", "confirm_open": True}, format="json")
+    assert accepted.json()["state"] == "accepted"
     timeline = api(team["observer"]).get(f"{base}/transitions/").json()
+    assert (
+        timeline[-1]["items_open"]
+        == Answer.objects.filter(assessment_id=a.pk, status="not_assessed").count()
+        > 0
+    )
     assert [t["to_state"] for t in timeline] == [
         "submitted",
         "in_review",
@@ -410,3 +418,33 @@ def test_unknown_and_read_only_fields_of_review_writes_are_refused_by_name(
     )
     assert reply.status_code == 400 and set(reply.json()) == {"author"}
     assert api(reviewer).get(f"{base}/findings/{fid}/").json()["replies"] == []
+
+
+def test_accepting_with_items_not_yet_assessed_needs_the_reviewers_acknowledgement(
+    world: dict[str, Any],
+) -> None:
+    """The page asks for it, the service refuses without it, and the timeline says it was given."""
+    a, reviewer = world["a"], world["users"]["reviewer"]
+    services.transition(
+        assessment_id=a.pk, by=world["users"]["coordinator"], action="submit", confirm_open=True
+    )
+    services.transition(assessment_id=a.pk, by=reviewer, action="start_review")
+    open_count = Answer.objects.filter(assessment=a, status="not_assessed").count()
+    assert open_count > 0
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(reverse("assessments:transition", args=[a.pk, "accept"])).content.decode()
+    assert f"Accept with {open_count} items not yet assessed" in page
+    client.post(reverse("assessments:transition", args=[a.pk, "accept"]), {"comment": ""})
+    a.refresh_from_db()
+    assert a.state == "in_review"  # refused, nothing changed
+    with pytest.raises(ValidationError, match="confirm_open"):
+        services.transition(assessment_id=a.pk, by=reviewer, action="accept")
+    client.post(reverse("assessments:transition", args=[a.pk, "accept"]), {"confirm_open": "on"})
+    a.refresh_from_db()
+    assert a.state == "accepted"
+    assert Transition.objects.filter(assessment=a, to_state="accepted").get().items_open == open_count
+    coordinator = Client()
+    coordinator.force_login(world["users"]["coordinator"])
+    dashboard = coordinator.get(a.get_absolute_url()).content.decode()
+    assert f"with {open_count} items not yet assessed, acknowledged" in dashboard

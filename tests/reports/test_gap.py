@@ -225,3 +225,67 @@ def test_gap_analysis_api_serves_the_same_computation() -> None:
     outsider = APIClient()
     outsider.force_authenticate(make_team(CountryFactory(code="XGD"), "gd")["coordinator"])
     assert outsider.get(f"/api/v1/assessments/{a.pk}/gap-analysis/").status_code == 404
+
+
+# --- coverage beside every score -----------------------------------------------------------------
+
+
+def test_nothing_assessed_has_no_score_and_no_coverage_to_boast_of() -> None:
+    result = analyse(inputs([item("1.1.FI1", FI), item("1.1.IM1", IM), item("2.1.FI1", FI, pillar=2)]))
+    overall = result["overall"]
+    assert (overall["standards"], overall["measures"]) == (None, None)
+    assert (overall["assessed"], overall["assessable"], overall["coverage"]) == (0, 3, 0.0)
+    assert overall["enough_assessed"] is False
+    assert result["pillars"][2]["coverage"] is None  # pillar 3 has no items at all
+    assert result["requirements"][0]["coverage"] == 0.0
+
+
+def test_all_not_applicable_is_fully_assessed_yet_has_no_share() -> None:
+    result = analyse(inputs([item("1.1.FI1", FI, "not_applicable"), item("1.1.IM1", IM, "not_applicable")]))
+    pillar = result["pillars"][0]
+    assert (pillar["coverage"], pillar["enough_assessed"]) == (1.0, True)
+    assert (pillar["standards"], pillar["measures"]) == (None, None)
+
+
+@pytest.mark.parametrize(("assessed", "enough"), [(1, False), (2, True), (4, True)])
+def test_coverage_below_the_threshold_is_not_enough_for_a_headline(
+    assessed: int, enough: bool, settings: Any
+) -> None:
+    """Four items; with the default threshold of a half, one assessed is not enough, two are."""
+    assert settings.GAP_COVERAGE_THRESHOLD == 0.5
+    items = [item(f"1.1.FI{n}", FI, "met" if n <= assessed else "not_assessed") for n in range(1, 5)]
+    result = analyse(inputs(items))
+    for part in (result["overall"], result["pillars"][0], result["requirements"][0]):
+        assert part["coverage"] == pytest.approx(assessed / 4)
+        assert part["enough_assessed"] is enough
+    settings.GAP_COVERAGE_THRESHOLD = 0.2
+    assert analyse(inputs(items))["overall"]["enough_assessed"] is True
+
+
+@pytest.mark.django_db
+def test_the_gap_page_and_the_api_show_coverage_and_withhold_a_thin_score() -> None:
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    fw = build_catalogue()
+    country = CountryFactory(code="XGE")
+    team = make_team(country, "ge")
+    a = services.create_assessment(country=country, cycle=2026, framework=fw, by=team["coordinator"])
+    first = a.answers.select_related("item").filter(item__kind=FI).order_by("pk").first()
+    assert first is not None
+    services.save_answer(
+        answer_id=first.pk, by=team["coordinator"], base_version=1, changes={"status": "met"}
+    )
+    client = Client()
+    client.force_login(team["coordinator"])
+    html = client.get(f"/reports/assessments/{a.pk}/gap-analysis/").content.decode()
+    assert "Not enough assessed" in html
+    assert "100%</strong> of minimum standards met" not in html  # no headline from one item
+    assert "Among the items assessed so far: 100% of minimum standards met" in html
+    api = APIClient()
+    api.force_authenticate(team["observer"])
+    data = api.get(f"/api/v1/assessments/{a.pk}/gap-analysis/").json()
+    assert data["coverage_threshold"] == 0.5
+    for part in (data["overall"], data["pillars"][0], data["requirements"][0]):
+        assert {"coverage", "assessed", "assessable", "enough_assessed"} <= set(part)
+    assert data["overall"]["assessed"] == 1
