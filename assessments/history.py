@@ -8,7 +8,7 @@ translated here, so a change made in French reads in Arabic for an Arabic review
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -24,6 +24,27 @@ REASONS = {
     "confirmed carried-over answer": gettext_lazy("carried-over answer confirmed"),
 }
 CHANGED = "changed "
+# One person's saves closer together than this are one change to the reader (autosave writes a
+# version at every pause in typing).
+SESSION_GAP = datetime.timedelta(minutes=5)
+
+
+def sessions(records: Sequence[Any]) -> list[list[Any]]:
+    """Historical records, newest first, grouped into runs of one person's saves, each within
+    ``SESSION_GAP`` of the next; the record that created the answer stands alone."""
+    groups: list[list[Any]] = []
+    for n, record in enumerate(records):
+        is_creation = n == len(records) - 1
+        if groups and not is_creation:
+            last = groups[-1][-1]
+            if (
+                last.history_user_id == record.history_user_id
+                and last.history_date - record.history_date <= SESSION_GAP
+            ):
+                groups[-1].append(record)
+                continue
+        groups.append([record])
+    return groups
 
 
 def field_label(field: str) -> str:

@@ -210,7 +210,9 @@ def requirement_context(*, assessment: Assessment, code: str, user: Any) -> dict
 def answer_history(
     *, assessment: Assessment, answer: Answer
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """An answer's history: each version with the fields it changed, and its evidence links and unlinks."""
+    """An answer's history, newest first: each change with the fields it changed (one person's
+    saves within a few minutes of each other read as one change), and its evidence links and
+    unlinks. The stored history keeps every save."""
     records = list(
         answer.history.select_related("history_user").order_by("-history_date", "-history_id")[:200]
     )
@@ -220,20 +222,29 @@ def answer_history(
         .values_list("pk", "email")
     )
     changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
+    for group in history.sessions(records):
+        newer, older = (
+            group[0],
+            records[records.index(group[-1]) + 1] if group[-1] is not records[-1] else None,
+        )
         diff = newer.diff_against(older).changes if older is not None else []
+        fields = [c for c in diff if c.field not in {"version", "updated_by", "updated_at"}]
         changes.append(
             {
                 "record": newer,
-                "reason": history.reason(newer.history_change_reason),
+                "saves": len(group),
+                "reason": history.reason(
+                    newer.history_change_reason
+                    if len(group) == 1
+                    else history.CHANGED + ", ".join(c.field for c in fields)
+                ),
                 "changes": [
                     {
                         "field": history.field_label(c.field),
                         "old": history.value_text(c.field, c.old, people),
                         "new": history.value_text(c.field, c.new, people),
                     }
-                    for c in diff
-                    if c.field not in {"version", "updated_by", "updated_at"}
+                    for c in fields
                 ],
                 "is_creation": older is None,
             }

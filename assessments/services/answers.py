@@ -165,7 +165,7 @@ def save_answer(
     current = {f: getattr(answer, "assignee_id" if f == "assignee" else f) for f in cleaned}
     changed = [f for f, v in cleaned.items() if current[f] != (getattr(v, "pk", v) if f == "assignee" else v)]
     if cited is not None:
-        _link_evidence(answer, cited)
+        _link_evidence(answer, cited, by)
     if not changed and not answer.carried_over:
         return answer
     for field, value in cleaned.items():
@@ -175,6 +175,7 @@ def save_answer(
     answer.version += 1
     answer.updated_by = by
     answer._change_reason = "changed " + ", ".join(changed) if changed else "confirmed carried-over answer"  # type: ignore[attr-defined]
+    answer._history_user = by  # type: ignore[attr-defined]  # the history names who saved, whatever the request
     answer.save()
     return answer
 
@@ -184,7 +185,7 @@ def set_answer_evidence(*, answer_id: int, by: User, evidence_ids: Iterable[int]
     """Cite exactly these pieces of the assessment's evidence library from the answer."""
     answer = Answer.objects.select_for_update().select_related("assessment").get(pk=answer_id)
     require_editable(answer.assessment)
-    _link_evidence(answer, _citable_evidence(answer, evidence_ids))
+    _link_evidence(answer, _citable_evidence(answer, evidence_ids), by)
     return answer
 
 
@@ -198,11 +199,14 @@ def _citable_evidence(answer: Answer, evidence_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def _link_evidence(answer: Answer, evidence_ids: set[int]) -> None:
+def _link_evidence(answer: Answer, evidence_ids: set[int], by: User) -> None:
     existing = {link.evidence_id: link for link in AnswerEvidence.objects.filter(answer=answer)}
-    # One row at a time, not evidence.set(): each link and unlink goes into the history.
+    # One row at a time, not evidence.set(): each link and unlink goes into the history, by name.
     for evidence_id, link in existing.items():
         if evidence_id not in evidence_ids:
+            link._history_user = by  # type: ignore[attr-defined]
             link.delete()
     for evidence_id in evidence_ids - set(existing):
-        AnswerEvidence.objects.create(answer=answer, evidence_id=evidence_id)
+        link = AnswerEvidence(answer=answer, evidence_id=evidence_id)
+        link._history_user = by  # type: ignore[attr-defined]
+        link.save()

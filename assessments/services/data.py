@@ -142,6 +142,7 @@ def save_data(
     for field, value in cleaned.items():
         setattr(row, field, value)
     row.updated_by = by
+    row._history_user = by  # type: ignore[attr-defined]
     row.save()
     if row.value_count is not None:
         _check_breakdowns(row, {b.category_id: b.value for b in row.breakdowns.all()})
@@ -209,5 +210,6 @@ def set_breakdowns(
             Breakdown.objects.create(data=data, category_id=category_id, value=value)
     data.version += 1
     data.updated_by = by
+    data._history_user = by  # type: ignore[attr-defined]
     data.save(update_fields=["version", "updated_by", "updated_at"])
     return data

@@ -22,6 +22,7 @@ def save_national_measure(*, measure: NationalMeasure, by: User) -> NationalMeas
         measure.created_by = by
     clean_text_fields(measure)
     measure.full_clean(exclude=["created_by", "assessment"])
+    measure._history_user = by  # type: ignore[attr-defined]
     measure.save()
     return measure
 
@@ -38,6 +39,7 @@ def save_ta_need(*, need: TechnicalAssistanceNeed, by: User) -> TechnicalAssista
         need.created_by = by
     clean_text_fields(need)
     need.full_clean(exclude=["created_by", "assessment"])
+    need._history_user = by  # type: ignore[attr-defined]
     need.save()
     return need
 

@@ -58,3 +58,31 @@ def abbreviations(entries: Iterable[Mapping[str, Any]]) -> SafeString:
     reader's language lists things: 'ILO, IOM and UNODC', 'ILO、IOM和UNODC', 'ILO وIOM وUNODC'."""
     marked = [format_html('<abbr title="{}" lang="en">{}</abbr>', e["name"], e["code"]) for e in entries]
     return mark_safe(numbers.listing(marked))  # noqa: S308 - each entry is escaped above
+
+
+# What kind of document a stored content type is, in words (the library's accepted types).
+FILE_KINDS = {
+    "application/pdf": gettext_lazy("PDF document"),
+    "image/png": gettext_lazy("image"),
+    "image/jpeg": gettext_lazy("image"),
+    "image/gif": gettext_lazy("image"),
+    "image/webp": gettext_lazy("image"),
+    "image/tiff": gettext_lazy("image"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy("Word document"),
+    "application/msword": gettext_lazy("Word document"),
+    "application/vnd.oasis.opendocument.text": gettext_lazy("text document"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": gettext_lazy("spreadsheet"),
+    "application/vnd.ms-excel": gettext_lazy("spreadsheet"),
+    "application/vnd.oasis.opendocument.spreadsheet": gettext_lazy("spreadsheet"),
+    "text/csv": gettext_lazy("spreadsheet"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": gettext_lazy("presentation"),
+    "application/vnd.ms-powerpoint": gettext_lazy("presentation"),
+    "application/vnd.oasis.opendocument.presentation": gettext_lazy("presentation"),
+    "text/plain": gettext_lazy("text file"),
+}
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """'application/pdf' -> 'PDF document', in the reader's language ('file' for anything else)."""
+    return str(FILE_KINDS.get(content_type, gettext_lazy("file")))

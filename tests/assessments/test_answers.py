@@ -355,3 +355,27 @@ def test_a_hundred_parallel_writers_lose_no_update(postgres: None) -> None:
     assert winner is not None
     assert answer.narrative == winner.narrative
     assert connection.vendor == "postgresql"
+
+
+def test_five_autosaves_in_a_minute_read_as_one_change_and_all_are_kept(setup: dict[str, Any]) -> None:
+    """The history page groups one person's saves minutes apart; the stored history (and the API)
+    keeps each; another person's save, or a pause, starts a new change."""
+    from django.test import Client
+
+    a, contributor = setup["a"], setup["team"]["contributor"]
+    answer = a.answers.get(item__code="1.1.IM1")
+    for n, text in enumerate(["D", "Dr", "Dra", "Draf", "Draft law"], start=1):
+        services.save_answer(answer_id=answer.pk, by=contributor, base_version=n, changes={"narrative": text})
+    services.save_answer(
+        answer_id=answer.pk, by=setup["team"]["coordinator"], base_version=6, changes={"status": "planned"}
+    )
+    assert answer.history.count() == 7  # the creation, five saves, the coordinator's
+    client = Client()
+    client.force_login(contributor)
+    html = client.get(f"/assessments/{a.pk}/answers/{answer.pk}/history/").content.decode()
+    assert html.count('<table class="data-table diff">') == 2  # the five as one, the coordinator's
+    assert "5 saves in a row" in html
+    assert "Draft law" in html and "Dra<" not in html  # the change from nothing to its last text
+    assert "Planned" in html and "planned<" not in html  # a status's label, not its code
+    stored = api(contributor).get(f"/api/v1/assessments/{a.pk}/answers/1.1.IM1/history/").json()
+    assert len(stored) == 7
