@@ -28,6 +28,7 @@ from .models import (
     ResourceDocument,
     TechnicalAssistanceArea,
 )
+from .themes import THEMES
 
 COLUMN_KINDS = {
     "objectives": Item.Kind.OBJECTIVE,
@@ -38,7 +39,13 @@ COLUMN_KINDS = {
 
 
 # The reference files this loader owns; others in the folder (countries) belong to other apps.
-REFERENCE_FILES = {"icat_organisations", "guiding_principles", "disaggregation", "ta_areas"}
+REFERENCE_FILES = {
+    "icat_organisations",
+    "guiding_principles",
+    "disaggregation",
+    "ta_areas",
+    "requirement_themes",
+}
 
 
 class LoadError(Exception):
@@ -321,12 +328,34 @@ def _load_reference(kind: str, data: Any, source: str, report: LoadReport) -> No
                         "name": o["name"],
                         "mandate": o.get("mandate", ""),
                         "pillars": sorted(int(n) for n in o.get("pillars", [])),
+                        "themes": _themes(o.get("themes", {}), f"{source}: {o['code']}"),
+                        "current_name": o.get("current_name") or "",
+                        "current_name_note": o.get("current_name_note") or "",
                         "source_lines": o.get("source_lines", ""),
                     }
                     for o in data["organisations"]
                 },
                 report,
             )
+        elif kind == "requirement_themes":
+            # Applied to the requirements of every edition with that code; the Framework's text
+            # is untouched.
+            wanted = {
+                code: (
+                    list(_themes(dict.fromkeys(entry["themes"], ""), f"{source}: {code}")),  # in order
+                    entry.get("source_lines", ""),
+                )
+                for code, entry in data["requirements"].items()
+            }
+            changed = []
+            for requirement in Requirement.objects.filter(code__in=wanted):
+                themes, lines = wanted[requirement.code]
+                if (requirement.themes, requirement.themes_source) != (themes, lines):
+                    requirement.themes, requirement.themes_source = themes, lines
+                    changed.append(requirement)
+            Requirement.objects.bulk_update(changed, ["themes", "themes_source"])
+            if changed:
+                report.updated["requirement themes"] += len(changed)
         elif kind == "guiding_principles":
             _sync(
                 GuidingPrinciple,
@@ -395,6 +424,13 @@ def _load_reference(kind: str, data: Any, source: str, report: LoadReport) -> No
             raise LoadError(f"{source}: unknown reference file")
     except (KeyError, TypeError, ValueError) as exc:
         raise LoadError(f"{source}: malformed entry ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _themes(themes: dict[str, str], where: str) -> dict[str, str]:
+    unknown = sorted(set(themes) - set(THEMES))
+    if unknown:
+        raise LoadError(f"{where}: unknown theme(s) {', '.join(unknown)}; known: {', '.join(THEMES)}")
+    return dict(themes)
 
 
 def _read(path: Path) -> Any:

@@ -124,6 +124,10 @@ class Requirement(models.Model):
     articles = models.JSONField(_("article references"), default=list, blank=True)
     is_overview = models.BooleanField(_("overview row"), default=False)
     source_lines = models.CharField(_("source lines"), max_length=200, blank=True)
+    # The themes (framework.themes) it concerns, from fixtures/reference/requirement_themes.json:
+    # they match it to the organisations whose mandate covers it.
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    themes_source = models.CharField(_("source lines of the themes"), max_length=200, blank=True)
 
     objects = RequirementQuerySet.as_manager()
 
@@ -353,6 +357,11 @@ class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200)
     mandate = models.TextField(_("mandate"), blank=True)
     pillars = models.JSONField(_("pillars covered"), default=list, blank=True)
+    # Theme -> the lines of the ICAT document (002) that show the mandate covers it.
+    themes = models.JSONField(_("themes its mandate covers"), default=dict, blank=True)
+    # The organisation's name today, where it changed since 2009 (UNIFEM is part of UN Women).
+    current_name = models.CharField(_("name today"), max_length=200, blank=True)
+    current_name_note = models.CharField(_("note on the name today"), max_length=300, blank=True)
     source_lines = models.CharField(_("source lines"), max_length=200, blank=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from .models import (
 )
 from .search import clean_query
 from .search import search as search_catalogue
+from .themes import organisations_for
 
 COLUMNS = [
     ("objectives", Item.Kind.OBJECTIVE),
@@ -60,7 +61,13 @@ def pillar_detail(request: HttpRequest, fw: str, number: int) -> HttpResponse:
     framework = _framework(fw)
     pillar = get_object_or_404(Pillar.objects.select_related("framework"), framework=framework, number=number)
     requirements = pillar.requirements.with_counts().order_by("position")
-    agencies = [a for a in Agency.objects.all() if pillar.number in a.pillars]
+    # The organisations whose mandate covers one of the pillar's requirements (by their themes).
+    offered = organisations_for(
+        {r.code: {"pillar": pillar.number, "themes": r.themes} for r in requirements},
+        list(Agency.objects.all()),
+    )
+    codes = {o["code"] for found in offered.values() for o in found}
+    agencies = [a for a in Agency.objects.all() if a.code in codes]
     siblings = Pillar.objects.filter(framework=framework).only("number", "name", "framework_id")
     return render(
         request,

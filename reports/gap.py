@@ -50,6 +50,7 @@ from assessments.models import (
     TechnicalAssistanceNeed,
 )
 from framework.models import Agency, Item, Pillar, Requirement, ResourceCitation
+from framework.themes import organisations_for
 
 NOT_APPLICABLE = "not_applicable"
 NOT_ASSESSED = "not_assessed"
@@ -68,6 +69,8 @@ class ItemInput:
     order: int
     status: str = NOT_ASSESSED  # for FI and IM
     answer_type: str = ""  # for OI
+    narrative: str = ""  # the country's own words (FI and IM)
+    legal_references: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class Inputs:
     items: list[ItemInput]
     data: dict[str, dict[str, Any]] = field(default_factory=dict)  # OI code -> {latest, broken_down}
     resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # requirement -> citations
-    agencies: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # pillar -> agencies
+    agencies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # requirement -> organisations
     previous: dict[str, str] | None = None  # item code -> status in the baseline (latest accepted cycle)
     ta_needs: list[dict[str, Any]] = field(default_factory=list)
     national_measures: list[dict[str, Any]] = field(default_factory=list)
@@ -171,6 +174,8 @@ def analyse(inputs: Inputs) -> dict[str, Any]:
                 "kind": item.kind,
                 "text": item.text,
                 "status": item.status,
+                "narrative": item.narrative,
+                "legal_references": list(item.legal_references),
                 "weight": weight,
                 "order": item.order,
                 "requirement": item.requirement,
@@ -182,7 +187,7 @@ def analyse(inputs: Inputs) -> dict[str, Any]:
                     if m.code != item.code
                 ],
                 "resources": inputs.resources.get(item.requirement, []),
-                "agencies": inputs.agencies.get(item.pillar, []),
+                "agencies": inputs.agencies.get(item.requirement, []),
             }
         )
     gaps.sort(key=lambda g: (-g["weight"], g["order"]))
@@ -300,14 +305,25 @@ def load(assessment: Any) -> Inputs:
     fw = assessment.framework_id
     pillars = dict(Pillar.objects.filter(framework_id=fw).values_list("number", "name"))
     requirements = {
-        r["code"]: {"title": r["title"], "pillar": r["pillar__number"], "articles": r["articles"], "order": n}
+        r["code"]: {
+            "title": r["title"],
+            "pillar": r["pillar__number"],
+            "articles": r["articles"],
+            "themes": r["themes"],
+            "order": n,
+        }
         for n, r in enumerate(
             Requirement.objects.filter(framework_id=fw)
             .order_by("pillar__number", "position")
-            .values("code", "title", "pillar__number", "articles")
+            .values("code", "title", "pillar__number", "articles", "themes")
         )
     }
-    statuses = dict(Answer.objects.filter(assessment=assessment).values_list("item__code", "status"))
+    answers: dict[str, dict[str, Any]] = {
+        a["item__code"]: dict(a)
+        for a in Answer.objects.filter(assessment=assessment).values(
+            "item__code", "status", "narrative", "legal_references"
+        )
+    }
     items = [
         ItemInput(
             code=i["code"],
@@ -316,8 +332,10 @@ def load(assessment: Any) -> Inputs:
             requirement=i["requirement__code"],
             pillar=i["pillar__number"],
             order=n,
-            status=statuses.get(i["code"], NOT_ASSESSED),
+            status=answers.get(i["code"], {}).get("status", NOT_ASSESSED),
             answer_type=i["answer_type"],
+            narrative=answers.get(i["code"], {}).get("narrative", ""),
+            legal_references=tuple(answers.get(i["code"], {}).get("legal_references") or ()),
         )
         for n, i in enumerate(
             Item.objects.filter(framework_id=fw, kind__in=(FI, IM, OI))
@@ -346,10 +364,7 @@ def load(assessment: Any) -> Inputs:
                 "title": doc.title if doc else "",
             }
         )
-    agencies: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for agency in Agency.objects.all():
-        for number in agency.pillars:
-            agencies[number].append({"code": agency.code, "name": agency.name})
+    agencies = organisations_for(requirements, list(Agency.objects.all()))
     # The baseline, never the "prefilled from" draft. Every assessment has a row per assessed
     # item, so no rows means no baseline (one query either way).
     previous = (
@@ -402,3 +417,14 @@ def load(assessment: Any) -> Inputs:
 def gap_analysis(assessment: Any) -> dict[str, Any]:
     """The gap analysis of ``assessment``: ``analyse(load(assessment))``."""
     return analyse(load(assessment))
+
+
+def series(assessment: Any) -> list[dict[str, Any]]:
+    """Pillar and overall scores with their coverage for each cycle of ``assessment``'s country
+    (its accepted earlier cycles on the same edition, then this one), oldest first. One gap
+    analysis per cycle: a country has a handful."""
+    out = []
+    for a in Assessment.objects.history_of(assessment):
+        result = analyse(load(a))
+        out.append({"cycle": a.cycle, "overall": result["overall"], "pillars": result["pillars"]})
+    return out

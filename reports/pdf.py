@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from assessments.models import Evidence, Finding, OperationalData
 
 from . import charts
-from .gap import gap_analysis
+from .gap import gap_analysis, series
 
 # A scheme of letters only: collectstatic's manifest storage leaves such absolute URLs in the
 # stylesheet alone (a hyphen in the scheme made it try to hash "portal-static:fonts/..." and fail).
@@ -73,6 +73,7 @@ class Rendered:
 def report_html(assessment: Any) -> str:
     """The report's HTML (also used to measure WeasyPrint alone in the bench)."""
     gap = gap_analysis(assessment)
+    points = series(assessment)
     pillars: dict[int, dict[str, Any]] = {
         p["number"]: {**p, "requirements": [], "gaps": []} for p in gap["pillars"]
     }
@@ -80,6 +81,18 @@ def report_html(assessment: Any) -> str:
         pillars[r["pillar"]]["requirements"].append(r)
     for g in gap["gaps"]:
         pillars[g["pillar"]]["gaps"].append(g)
+    # The organisations that can help, once per requirement with a gap (not repeated per gap).
+    titles = {r["code"]: r["title"] for r in gap["requirements"]}
+    for p in pillars.values():
+        seen: dict[str, dict[str, Any]] = {}
+        for g in p["gaps"]:
+            if g["agencies"] and g["requirement"] not in seen:
+                seen[g["requirement"]] = {
+                    "code": g["requirement"],
+                    "title": titles.get(g["requirement"], ""),
+                    "agencies": g["agencies"],
+                }
+        p["helpers"] = sorted(seen.values(), key=lambda h: list(titles).index(h["code"]))
     data = (
         OperationalData.objects.filter(assessment=assessment)
         .select_related("indicator")
@@ -109,6 +122,7 @@ def report_html(assessment: Any) -> str:
             # The drawing module escapes every label it writes.
             "bars": mark_safe(charts.pillar_bars(gap["pillars"])),  # noqa: S308
             "strip": mark_safe(charts.heat_strip(gap["requirements"], key="standards")),  # noqa: S308
+            "series": mark_safe(charts.series_chart(points)) if len(points) > 1 else "",  # noqa: S308
             "static": SCHEME,
             "page_counter": mark_safe(page_counter()),  # noqa: S308 - CSS strings, quoted below
             "running_title": mark_safe(css_string(gettext("TIP Protocol self-assessment"))),  # noqa: S308

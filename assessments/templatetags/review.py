@@ -54,9 +54,20 @@ def change_label(code: str) -> str:
 
 @register.filter
 def abbreviations(entries: Iterable[Mapping[str, Any]]) -> SafeString:
-    """Organisations as their English abbreviations (the full name on hover), listed the way the
-    reader's language lists things: 'ILO, IOM and UNODC', 'ILO、IOM和UNODC', 'ILO وIOM وUNODC'."""
-    marked = [format_html('<abbr title="{}" lang="en">{}</abbr>', e["name"], e["code"]) for e in entries]
+    """Organisations as their English abbreviations (the full name on hover, the name today beside
+    a 2009 name that changed), listed the way the reader's language lists things: 'ILO, IOM and
+    UNODC', 'ILO、IOM和UNODC', 'ILO وIOM وUNODC'."""
+    marked = [
+        format_html(
+            '<abbr title="{}" lang="en">{}</abbr> ({})',
+            e["name"],
+            e["code"],
+            str(gettext_lazy("today %(name)s")) % {"name": e["current_name"]},
+        )
+        if e.get("current_name")
+        else format_html('<abbr title="{}" lang="en">{}</abbr>', e["name"], e["code"])
+        for e in entries
+    ]
     return mark_safe(numbers.listing(marked))  # noqa: S308 - each entry is escaped above
 
 
@@ -86,3 +97,11 @@ FILE_KINDS = {
 def file_kind(content_type: str) -> str:
     """'application/pdf' -> 'PDF document', in the reader's language ('file' for anything else)."""
     return str(FILE_KINDS.get(content_type, gettext_lazy("file")))
+
+
+@register.filter
+def citations(references: Iterable[Mapping[str, Any]]) -> str:
+    """Legal references as a reader cites them, separated by semicolons."""
+    from assessments.history import citation
+
+    return "; ".join(c for c in (citation(r) for r in references) if c)

@@ -84,7 +84,7 @@ def test_gaps_put_unmet_minimum_standards_first() -> None:
                 item("1.2.IM2", IM, "in_place"),
             ],
             resources={"1.2": [{"code": "1.2.R1", "citation": "Toolkit", "url": "http://x", "title": "T"}]},
-            agencies={1: [{"code": "UNODC", "name": "United Nations Office on Drugs and Crime"}]},
+            agencies={"1.2": [{"code": "UNODC", "name": "United Nations Office on Drugs and Crime"}]},
         )
     )
     assert [g["code"] for g in result["gaps"]] == ["1.2.FI1", "1.1.FI1", "1.1.IM1", "1.2.IM1"]
@@ -289,3 +289,100 @@ def test_the_gap_page_and_the_api_show_coverage_and_withhold_a_thin_score() -> N
     for part in (data["overall"], data["pillars"][0], data["requirements"][0]):
         assert {"coverage", "assessed", "assessable", "enough_assessed"} <= set(part)
     assert data["overall"]["assessed"] == 1
+
+
+# --- organisations by mandate --------------------------------------------------------------------
+
+
+def test_organisations_are_offered_by_the_themes_of_the_requirement_not_by_pillar() -> None:
+    from framework.models import Agency
+    from reports.gap import organisations_for
+
+    unicef = Agency(code="UNICEF", name="UNICEF", themes={"children": "002: 1"}, pillars=[1, 2, 3])
+    unodc = Agency(code="UNODC", name="UNODC", themes={"criminal_justice": "002: 2"}, pillars=[1, 2, 3])
+    unifem = Agency(
+        code="UNIFEM",
+        name="United Nations Development Fund for Women",
+        themes={"gender": "002: 3"},
+        pillars=[1, 2, 3],
+        current_name="UN Women",
+    )
+    requirements = {
+        "1.3": {"pillar": 1, "themes": ["children", "criminal_justice"]},  # children first
+        "1.9": {"pillar": 1, "themes": ["criminal_justice"]},
+        "9.9": {"pillar": 3, "themes": []},  # not tagged: the pillar decides
+    }
+    offered = organisations_for(requirements, [unodc, unifem, unicef])
+    assert [o["code"] for o in offered["1.3"]] == ["UNICEF"]  # its first theme decides
+    assert [o["code"] for o in offered["1.9"]] == ["UNODC"]
+    assert offered["1.3"][0]["themes"] == ["children"]
+    assert [o["code"] for o in offered["9.9"]] == ["UNICEF", "UNIFEM", "UNODC"]
+    assert offered["9.9"][1]["current_name"] == "UN Women"
+
+
+@pytest.mark.django_db
+def test_the_real_mandates_offer_different_organisations_for_a_childrens_and_a_criminal_justice_requirement() -> (
+    None
+):
+    import io
+
+    from django.core.management import call_command
+
+    from framework.models import Agency, Requirement
+    from reports.gap import organisations_for
+
+    call_command("load_framework", stdout=io.StringIO())
+    requirements = {
+        r.code: {"pillar": r.pillar.number, "themes": r.themes}
+        for r in Requirement.objects.filter(framework__code="unodc-2009").select_related("pillar")
+    }
+    assert all(r["themes"] for r in requirements.values())  # every requirement is tagged
+    agencies = list(Agency.objects.all())
+    offered = {
+        code: {o["code"] for o in found} for code, found in organisations_for(requirements, agencies).items()
+    }
+    assert all(0 < len(codes) < len(agencies) for codes in offered.values()), offered
+    assert "UNICEF" in offered["1.3"] and "UNICEF" not in offered["1.9"]  # children / criminal justice
+    assert offered["1.3"] != offered["1.9"]
+    assert offered["3.2"] >= {"ICAO"}  # carriers: civil aviation
+    unifem = Agency.objects.get(code="UNIFEM")
+    assert unifem.current_name == "UN Women" and "gender" in unifem.themes
+
+
+@pytest.mark.django_db
+def test_the_series_over_three_cycles_on_the_page_and_in_the_report() -> None:
+    from django.test import Client
+
+    from reports.gap import series
+    from reports.pdf import report_html
+    from tests.factories import make_reviewer
+
+    fw = build_catalogue(requirements=1, per_column=1)
+    country = CountryFactory(code="XSR")
+    team = make_team(country, "sr")
+    reviewer = make_reviewer()
+    cycles = []
+    for cycle, status in ((2020, "not_met"), (2023, "partially_met"), (2026, "met")):
+        a = services.create_assessment(country=country, cycle=cycle, framework=fw, by=team["coordinator"])
+        for answer in a.answers.all():
+            change = status if answer.kind == FI else "in_place"
+            services.save_answer(
+                answer_id=answer.pk, by=team["coordinator"], base_version=1, changes={"status": change}
+            )
+        cycles.append(a)
+        if cycle < 2026:
+            services.transition(assessment_id=a.pk, by=team["coordinator"], action="submit")
+            services.transition(assessment_id=a.pk, by=reviewer, action="start_review")
+            services.transition(assessment_id=a.pk, by=reviewer, action="accept")
+    points = series(cycles[-1])
+    assert [p["cycle"] for p in points] == [2020, 2023, 2026]
+    assert [p["pillars"][0]["standards"] for p in points] == [0.0, 0.5, 1.0]
+    assert all(p["overall"]["coverage"] == 1.0 for p in points)
+    client = Client()
+    client.force_login(team["coordinator"])
+    html = client.get(f"/reports/assessments/{cycles[-1].pk}/gap-analysis/").content.decode()
+    assert 'aria-labelledby="series-title"' in html
+    assert all(f">{cycle}</text>" in html for cycle in (2020, 2023, 2026))
+    assert 'aria-labelledby="series-title"' in report_html(cycles[-1])
+    first = client.get(f"/reports/assessments/{cycles[0].pk}/gap-analysis/").content.decode()
+    assert 'aria-labelledby="series-title"' not in first  # one cycle: no series to draw

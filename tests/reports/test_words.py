@@ -87,4 +87,7 @@ def test_no_code_in_the_pages_or_the_report(assessment: Any) -> None:
     found = {name: [c for c in CODES if c in text] for name, text in pages.items()}
     assert found == {name: [] for name in pages}
     assert "PDF document" in pages[f"/assessments/{a.pk}/evidence/"]
+    # Each gap carries the country's own words.
+    assert "Our story" in pages[f"/reports/assessments/{a.pk}/gap-analysis/"]
+    assert "Our story" in pages["the PDF's HTML"]
     assert "Not met" in pages[f"/reports/assessments/{a.pk}/gap-analysis/"]
