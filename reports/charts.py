@@ -122,3 +122,83 @@ def heat_strip(requirements: Sequence[dict[str, Any]], *, key: str = "standards"
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+PILLAR_COLOURS = ("#005a8f", "#7e57c2", "#2e7d32", "#c62828", "#ef6c00")
+
+
+def series_chart(points: Sequence[dict[str, Any]], *, width: int = 640) -> str:
+    """Each pillar's share of minimum standards met over the country's cycles, one line per pillar
+    (a pillar too little assessed in a cycle breaks its line there), with each cycle's coverage
+    under its year and a legend."""
+    rtl = get_language_bidi()
+    left, right, top, plot_h = 50, 50, 16, 160  # room for a cycle's centred labels at both ends
+    plot_w = width - left - right
+    legend_y = top + plot_h + 52
+    height = legend_y + 18 * ((len(points[0]["pillars"]) + 1) // 2 if points else 1) + 8
+    n = len(points)
+
+    def x(i: int) -> float:
+        offset = left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+        return width - offset if rtl else offset
+
+    def y(share: float) -> float:
+        return top + plot_h * (1 - share)
+
+    title = _("Share of minimum standards met per pillar, by cycle")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'font-family="Portal Sans, Noto Sans, system-ui, sans-serif" direction="ltr" role="img" '
+        f'aria-labelledby="series-title"><title id="series-title">{escape(title)}</title>'
+    ]
+    for tick in range(0, 101, 25):
+        ty = y(tick / 100)
+        x1, x2 = (width - left, width - left - plot_w) if rtl else (left, left + plot_w)
+        parts.append(
+            f'<line x1="{x1}" y1="{ty:.1f}" x2="{x2}" y2="{ty:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        label_x = width - left + 6 if rtl else left - 6
+        anchor = "start" if rtl else "end"
+        parts.append(
+            f'<text x="{label_x}" y="{ty + 3:.1f}" font-size="9" text-anchor="{anchor}" fill="{INK}">'
+            f"{percent(tick / 100)}</text>"
+        )
+    for i, point in enumerate(points):
+        coverage = _("%(coverage)s assessed") % {"coverage": percent(point["overall"].get("coverage"))}
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" font-size="11" text-anchor="middle" fill="{INK}">'
+            f'{point["cycle"]}</text><text x="{x(i):.1f}" y="{top + plot_h + 30}" font-size="9" '
+            f'text-anchor="middle" fill="{INK}" direction="{"rtl" if rtl else "ltr"}">{escape(coverage)}</text>'
+        )
+    pillars = points[0]["pillars"] if points else []
+    for k, pillar in enumerate(pillars):
+        colour = PILLAR_COLOURS[k % len(PILLAR_COLOURS)]
+        run: list[str] = []
+        runs = []
+        for i, point in enumerate(points):
+            row = next((p for p in point["pillars"] if p["number"] == pillar["number"]), None)
+            share = row.get("standards") if row and row.get("enough_assessed") else None
+            if share is None:
+                runs.append(run)
+                run = []
+                continue
+            run.append(f"{x(i):.1f},{y(share):.1f}")
+            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(share):.1f}" r="3" fill="{colour}"/>')
+        runs.append(run)
+        for r in runs:
+            if len(r) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(r)}" fill="none" stroke="{colour}" stroke-width="2"/>'
+                )
+        lx = (k % 2) * (width / 2)
+        lx = width - lx - 14 if rtl else lx
+        ly = legend_y + 18 * (k // 2)
+        name = escape(f"{pillar['number']}. {pillar['name']}")
+        parts.append(f'<rect x="{lx:.1f}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
+        text_x = lx - 4 if rtl else lx + 14
+        parts.append(
+            f'<text x="{text_x:.1f}" y="{ly}" font-size="11" fill="{INK}" text-anchor="{"end" if rtl else "start"}" '
+            f'lang="en">{name}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -39,6 +39,8 @@ from assessments.models import (
 )
 from assessments.models.countries import by_name
 
+from .gap import coverage
+
 REVIEWED_STATES = (
     Assessment.State.SUBMITTED,
     Assessment.State.IN_REVIEW,
@@ -108,7 +110,8 @@ def _counted(mapping: dict[str, float], kind: str) -> Any:
 
 def pillar_matrix(assessments: list[Assessment]) -> dict[int, dict[int, dict[str, float | None]]]:
     """Per assessment and pillar: share of minimum standards met and of measures in place (0-1),
-    None where nothing counts. One grouped query for any number of countries."""
+    None where nothing counts, with the pillar's coverage (as in the gap analysis). One grouped
+    query for any number of countries."""
     rows = (
         Answer.objects.filter(assessment__in=[a.pk for a in assessments])
         .values("assessment_id", "item__pillar__number")
@@ -117,6 +120,12 @@ def pillar_matrix(assessments: list[Assessment]) -> dict[int, dict[int, dict[str
             fi_counted=_counted(INDICATOR_CREDIT, "framework_indicator"),
             im_credit=_credit(MEASURE_CREDIT, "implementation_measure"),
             im_counted=_counted(MEASURE_CREDIT, "implementation_measure"),
+            items=Count("pk", filter=Q(item__kind__in=["framework_indicator", "implementation_measure"])),
+            assessed=Count(
+                "pk",
+                filter=Q(item__kind__in=["framework_indicator", "implementation_measure"])
+                & ~Q(status=AnswerStatus.NOT_ASSESSED),
+            ),
         )
         .order_by()
     )
@@ -125,15 +134,21 @@ def pillar_matrix(assessments: list[Assessment]) -> dict[int, dict[int, dict[str
         matrix.setdefault(row["assessment_id"], {})[row["item__pillar__number"]] = {
             "standards": row["fi_credit"] / row["fi_counted"] if row["fi_counted"] else None,
             "measures": row["im_credit"] / row["im_counted"] if row["im_counted"] else None,
+            **coverage(row["assessed"], row["items"]),
         }
     return matrix
+
+
+SORTS = ("country", "cycle", "state", "assessed", "findings", "activity", "waiting")
 
 
 def filtered(
     params: Mapping[str, str],
 ) -> tuple[list[Assessment], dict[int, dict[int, dict[str, float | None]]]]:
-    """The rows (in the order of the countries' names in the page's language) and matrix for the
-    filters in ``params`` (region, state, cycle); bad values are ignored."""
+    """The rows and matrix for the filters in ``params`` (region, state, cycle, ``q``: a country's
+    name in the page's language or in English, or its code), ordered by ``sort`` (a column of
+    ``SORTS`` or ``p1``..``p5``, a pillar's share of minimum standards met; ``-`` first for
+    descending; the countries' names in the page's language by default). Bad values are ignored."""
     region, state, cycle = params.get("region", ""), params.get("state", ""), params.get("cycle", "")
     rows = by_name(
         current_assessments(
@@ -144,4 +159,39 @@ def filtered(
         ),
         country=lambda a: a.country,
     )
-    return rows, pillar_matrix(rows)
+    wanted = params.get("q", "").strip().casefold()[:100]
+    if wanted:
+        rows = [
+            a
+            for a in rows
+            if wanted in a.country.display_name.casefold()
+            or wanted in a.country.name.casefold()
+            or wanted == a.country.code.casefold()
+        ]
+    matrix = pillar_matrix(rows)
+    return ordered(rows, matrix, params.get("sort", "")), matrix
+
+
+def ordered(
+    rows: list[Assessment], matrix: dict[int, dict[int, dict[str, float | None]]], sort: str
+) -> list[Assessment]:
+    """``rows`` (already in the order of the countries' names) by ``sort``; rows without a value
+    come last either way, and ties keep the order of the names."""
+    descending, column = sort.startswith("-"), sort.lstrip("-")
+    keys: dict[str, Any] = {
+        "cycle": lambda a: a.cycle,
+        "state": lambda a: list(Assessment.State.values).index(a.state),
+        "assessed": lambda a: a.answered_count / a.item_count if a.item_count else None,
+        "findings": lambda a: a.open_findings,
+        "activity": lambda a: a.last_activity,
+        "waiting": lambda a: a.submitted_at and -a.submitted_at.timestamp(),
+    }
+    if column.startswith("p") and column[1:].isdecimal() and len(column) <= 3:
+        number = int(column[1:])
+        keys[column] = lambda a: matrix.get(a.pk, {}).get(number, {}).get("standards")
+    key = keys.get(column)
+    if key is None:
+        return list(reversed(rows)) if descending and column == "country" else rows
+    present = [a for a in rows if key(a) is not None]
+    missing = [a for a in rows if key(a) is None]
+    return sorted(present, key=key, reverse=descending) + missing

@@ -192,13 +192,15 @@ def assessment_workbook(assessment: Assessment) -> bytes:
 def matrix_workbook(
     rows: list[Assessment], matrix: dict[int, dict[int, dict[str, float | None]]], pillars: list[Pillar]
 ) -> bytes:
-    """Countries x pillars: share of minimum standards met and of measures in place, as percentages."""
+    """Countries x pillars: share of minimum standards met, of measures in place and of items
+    assessed, as percentages."""
     wb = Workbook(write_only=True)
     headers = [_("Country"), _("ISO code"), _("Region"), _("Cycle"), _("State")]
     for p in pillars:
         headers += [
             _("P%(n)s standards met (%%)") % {"n": p.number},
             _("P%(n)s measures in place (%%)") % {"n": p.number},
+            _("P%(n)s assessed (%%)") % {"n": p.number},
         ]
 
     def pct(share: float | None) -> Any:
@@ -215,7 +217,7 @@ def matrix_workbook(
         ]
         for p in pillars:
             cell = matrix.get(row.pk, {}).get(p.number, {})
-            line += [pct(cell.get("standards")), pct(cell.get("measures"))]
+            line += [pct(cell.get("standards")), pct(cell.get("measures")), pct(cell.get("coverage"))]
         body.append(line)
-    _sheet(wb, _("Countries by pillar"), headers, body, [30, 8, 12, 8, 16] + [14] * (2 * len(pillars)))
+    _sheet(wb, _("Countries by pillar"), headers, body, [30, 8, 12, 8, 16] + [14] * (3 * len(pillars)))
     return _bytes(wb)

@@ -31,12 +31,16 @@ from .spreadsheets import assessment_workbook, matrix_workbook
 def gap_page(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
     result = gap.gap_analysis(assessment)
+    points = gap.series(assessment)
     return render(
         request,
         "reports/gap.html",
         {
             "assessment": assessment,
             "gap": result,
+            "cycles": points,
+            # The drawing module escapes every label it writes.
+            "series": mark_safe(charts.series_chart(points)) if len(points) > 1 else "",  # noqa: S308
             # The drawing module escapes every label it writes.
             "bars": mark_safe(charts.pillar_bars(result["pillars"])),  # noqa: S308
             "strip_standards": mark_safe(charts.heat_strip(result["requirements"], key="standards")),  # noqa: S308
@@ -116,7 +120,7 @@ def _secretariat_data(request: HttpRequest) -> dict[str, Any]:
         "rows": rows,
         "matrix": matrix,
         "pillars": list(Pillar.objects.filter(framework=framework).order_by("number")) if framework else [],
-        "filters": {key: request.GET.get(key, "") for key in ("region", "state", "cycle")},
+        "filters": {key: request.GET.get(key, "") for key in ("region", "state", "cycle", "q")},
         "regions": Region.choices,
         "states": [(st, Assessment.State(st).label) for st in sec.REVIEWED_STATES],
     }
@@ -130,15 +134,36 @@ def secretariat(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     for row in rows:
         row.days_waiting = (now - row.submitted_at).days if row.submitted_at else None
-    empty = {"standards": None, "measures": None}
+    empty = {"standards": None, "measures": None, "coverage": None, "enough_assessed": False}
     table = [(row, [matrix.get(row.pk, {}).get(p.number, empty) for p in pillars]) for row in rows]
     queue = sorted(
         (r for r in rows if r.state == Assessment.State.SUBMITTED), key=lambda r: r.submitted_at or now
     )
+    # Each column header sorts by it, then the other way round.
+    current = request.GET.get("sort", "")
+    labels = {
+        "country": _("Country"),
+        "cycle": _("Cycle"),
+        "state": _("State"),
+        "assessed": _("Assessed"),
+        "findings": _("Open findings"),
+        "activity": _("Last activity"),
+        "waiting": _("Days since submission"),
+    } | {f"p{p.number}": f"P{p.number}" for p in pillars}
+    columns = [
+        {
+            "key": key,
+            "label": label,
+            "next": f"-{key}" if current == key else key,
+            "aria_sort": "ascending" if current == key else "descending" if current == f"-{key}" else "",
+            "pillar": next((p for p in pillars if f"p{p.number}" == key), None),
+        }
+        for key, label in labels.items()
+    ]
     return render(
         request,
         "reports/secretariat.html",
-        {**data, "table": table, "queue": queue, "nav": "secretariat"},
+        {**data, "table": table, "queue": queue, "columns": columns, "nav": "secretariat"},
     )
 
 

@@ -42,6 +42,18 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
             cycle__lt=assessment.cycle,
         ).order_by("-cycle")[:1]
 
+    def history_of(self, assessment: Assessment) -> AssessmentQuerySet:
+        """The cycles ``assessment`` is seen among in a series over time: the same country's
+        accepted assessments of earlier cycles on the same framework edition (the same rule as
+        ``baseline_of``, every one of them), and ``assessment`` itself, oldest first."""
+        earlier = self.filter(
+            country_id=assessment.country_id,
+            framework_id=assessment.framework_id,
+            state=Assessment.State.ACCEPTED,
+            cycle__lt=assessment.cycle,
+        )
+        return (earlier | self.filter(pk=assessment.pk)).order_by("cycle")
+
     def with_progress(self) -> AssessmentQuerySet:
         """Each assessment with its number of assessed items and items answered."""
         return self.annotate(

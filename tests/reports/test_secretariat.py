@@ -81,6 +81,10 @@ def test_shares_per_pillar_count_partial_as_half_and_leave_out_not_applicable() 
     cell = matrix[a.pk][1]
     assert cell["standards"] == pytest.approx((1 + 0.5 + 0) / 3)  # N/A and not-assessed left out
     assert cell["measures"] == pytest.approx((1 + 0) / 2)
+    # Coverage as in the gap analysis: six of pillar 1's eight items assessed (N/A included).
+    items = a.answers.filter(item__pillar__number=1).count()
+    assert (cell["assessed"], cell["assessable"]) == (6, items)
+    assert cell["coverage"] == pytest.approx(6 / items)
 
 
 def test_current_assessment_is_the_latest_reviewed_cycle_and_filters_work() -> None:
@@ -199,3 +203,26 @@ def test_the_countries_are_in_the_order_of_their_names_in_the_readers_language(
     with translation.override(language):
         rows, _matrix = secretariat.filtered({})
         assert [row.country.display_name for row in rows] == expected
+
+
+def test_the_matrix_is_searched_by_country_and_sorted_by_any_column() -> None:
+    fw = build_catalogue(per_column=2)
+    met = {"1.1.FI1": "met", "1.1.FI2": "met", "1.0.FI1": "met", "1.0.FI2": "met"}
+    high = submitted_country(fw, "XHA", statuses=met)
+    low = submitted_country(fw, "XLO", statuses={"1.1.FI1": "not_met"})
+    none = submitted_country(fw, "XNO")
+    for a, name in ((high, "Highland"), (low, "Lowland"), (none, "Noland")):
+        a.country.name = name
+        a.country.save()
+    rows, _matrix = secretariat.filtered({"sort": "-p1"})
+    assert [r.country.code for r in rows] == ["XHA", "XLO", "XNO"]  # nothing counted comes last
+    rows, _matrix = secretariat.filtered({"sort": "p1"})
+    assert [r.country.code for r in rows] == ["XLO", "XHA", "XNO"]
+    rows, _matrix = secretariat.filtered({"sort": "-country"})
+    assert [r.country.code for r in rows] == ["XNO", "XLO", "XHA"]
+    rows, _matrix = secretariat.filtered({"q": "LAND", "sort": "nonsense"})
+    assert [r.country.code for r in rows] == ["XHA", "XLO", "XNO"]  # bad sort: names' order
+    assert [r.country.code for r in secretariat.filtered({"q": "xlo"})[0]] == ["XLO"]
+    html = reviewer_client().get(reverse("reports:secretariat"), {"sort": "p1", "q": "land"}).content.decode()
+    assert 'aria-sort="ascending"' in html
+    assert "sort=-p1" in html and "q=land" in html  # the heading reverses, the search is kept

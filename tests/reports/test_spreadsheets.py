@@ -91,6 +91,7 @@ def test_secretariat_matrix_export_lists_reviewed_assessments_only() -> None:
     assert [r[0] for r in rows[1:]] == ["Submittia"]
     assert rows[0][:5] == ("Country", "ISO code", "Region", "Cycle", "State")
     assert "P1 standards met (%)" in rows[0]
+    assert "P1 assessed (%)" in rows[0]
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "zh-hans"])
