@@ -210,6 +210,11 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 # Below this share of its items assessed, a pillar's or the overall score is not shown as a
 # headline figure ("not enough assessed"): a score of a few items says little about a country.
 GAP_COVERAGE_THRESHOLD = float(os.environ.get("GAP_COVERAGE_THRESHOLD", "0.5"))
+# On the report's cover and in its running footer: who issues it and how it may be shared (for
+# example "Ministry of Justice of Demoland" and "Restricted: for official use"). Written as
+# given, in every language; the portal adds no emblem.
+REPORT_ISSUER = os.environ.get("REPORT_ISSUER", "")
+REPORT_CONFIDENTIALITY = os.environ.get("REPORT_CONFIDENTIALITY", "")
 FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

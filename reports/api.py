@@ -39,6 +39,9 @@ class ReportJobSerializer(serializers.Serializer):
     error = serializers.CharField()
     pages = serializers.IntegerField(allow_null=True)
     sha256 = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=ReportJob.Kind.choices, help_text="gap_pdf or gap_docx (editable Word)."
+    )
     language = serializers.ChoiceField(choices=settings.LANGUAGES, help_text="The language of the report.")
     requested_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
@@ -53,6 +56,12 @@ class ReportJobSerializer(serializers.Serializer):
 
 
 class ReportRequest(StrictFields, serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=ReportJob.Kind.choices,
+        required=False,
+        default=ReportJob.Kind.GAP_PDF,
+        help_text="gap_pdf (the default) or gap_docx, the same report as an editable Word document.",
+    )
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES,
         required=False,
@@ -92,6 +101,7 @@ class AssessmentReportViewSet(viewsets.GenericViewSet):
         job = services.request_report(
             assessment=assessment,
             by=access.signed_in(request.user),
+            kind=body.validated_data["kind"],
             language=body.validated_data.get("language", ""),
         )
         data = ReportJobSerializer(job, context={"request": request}).data

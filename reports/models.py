@@ -12,12 +12,13 @@ from assessments.models import Assessment, private_storage
 
 
 def report_path(instance: ReportJob, filename: str) -> str:
-    return f"reports/{instance.assessment_id}/{instance.pk}-{instance.sha256[:16]}.pdf"
+    return f"reports/{instance.assessment_id}/{instance.pk}-{instance.sha256[:16]}.{instance.extension}"
 
 
 class ReportJob(models.Model):
     class Kind(models.TextChoices):
         GAP_PDF = "gap_pdf", _("Gap analysis report (PDF)")
+        GAP_DOCX = "gap_docx", _("Gap analysis report (Word, editable)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -59,7 +60,7 @@ class ReportJob(models.Model):
         indexes = [models.Index(fields=["state", "requested_at"], name="reportjob_state_requested")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(state="done") | (~Q(sha256="") & Q(pages__isnull=False)),
+                condition=~Q(state="done") | (~Q(sha256="") & (Q(pages__isnull=False) | ~Q(kind="gap_pdf"))),
                 name="reportjob_done_has_file",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="reportjob_progress_percent"),
@@ -70,3 +71,13 @@ class ReportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:job", args=[self.assessment_id, self.pk])
+
+    @property
+    def extension(self) -> str:
+        return "docx" if self.kind == self.Kind.GAP_DOCX else "pdf"
+
+    @property
+    def content_type(self) -> str:
+        if self.kind == self.Kind.GAP_DOCX:
+            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return "application/pdf"

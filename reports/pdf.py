@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from assessments.models import Evidence, Finding, OperationalData
+from assessments.models import AnswerEvidence, Evidence, Finding, OperationalData
 
 from . import charts
 from .gap import gap_analysis, series
@@ -70,8 +72,8 @@ class Rendered:
     refused: list[str]
 
 
-def report_html(assessment: Any) -> str:
-    """The report's HTML (also used to measure WeasyPrint alone in the bench)."""
+def report_content(assessment: Any) -> dict[str, Any]:
+    """What the report says, for the PDF and the Word document alike."""
     gap = gap_analysis(assessment)
     points = series(assessment)
     pillars: dict[int, dict[str, Any]] = {
@@ -106,19 +108,58 @@ def report_html(assessment: Any) -> str:
         .select_related("requirement", "item")
         .prefetch_related("replies__author")
     )
-    evidence = Evidence.objects.filter(assessment=assessment).order_by("title")
+    evidence = list(Evidence.objects.filter(assessment=assessment).order_by("title"))
+    # The annex says which items cite each document.
+    cited: dict[int, list[str]] = defaultdict(list)
+    for evidence_id, code in (
+        AnswerEvidence.objects.filter(answer__assessment=assessment)
+        .order_by(
+            "answer__item__pillar__number", "answer__item__requirement__position", "answer__item__position"
+        )
+        .values_list("evidence_id", "answer__item__code")
+    ):
+        cited[evidence_id].append(code)
+    for e in evidence:
+        e.cited_by = cited.get(e.pk, [])  # type: ignore[attr-defined]
+    # Data gaps grouped by requirement, in the Framework's order.
+    data_gaps: dict[str, dict[str, Any]] = {}
+    titles_by_code = {r["code"]: r["title"] for r in gap["requirements"]}
+    for d in gap["data_gaps"]:
+        group = data_gaps.setdefault(
+            d["requirement"],
+            {"code": d["requirement"], "title": titles_by_code.get(d["requirement"], ""), "items": []},
+        )
+        group["items"].append(d)
+    return {
+        "assessment": assessment,
+        "country": assessment.country,
+        "framework": assessment.framework,
+        "gap": gap,
+        "series_points": points,
+        "pillars": list(pillars.values()),
+        "data": data,
+        "findings": findings,
+        "evidence": evidence,
+        "generated": timezone.now(),
+        "data_gaps": list(data_gaps.values()),
+        "issuer": settings.REPORT_ISSUER,
+        "confidentiality": settings.REPORT_CONFIDENTIALITY,
+    }
+
+
+def report_html(assessment: Any) -> str:
+    """The report's HTML (also used to measure WeasyPrint alone in the bench)."""
+    content = report_content(assessment)
+    gap, points = content["gap"], content["series_points"]
     return render_to_string(
         "reports/pdf/report.html",
         {
-            "assessment": assessment,
-            "country": assessment.country,
-            "framework": assessment.framework,
-            "gap": gap,
-            "pillars": list(pillars.values()),
-            "data": data,
-            "findings": findings,
-            "evidence": evidence,
-            "generated": timezone.now(),
+            **content,
+            "footer_note": mark_safe(  # noqa: S308 - a CSS string, quoted by css_string
+                css_string(
+                    " · ".join(x for x in (settings.REPORT_ISSUER, settings.REPORT_CONFIDENTIALITY) if x)
+                )
+            ),
             # The drawing module escapes every label it writes.
             "bars": mark_safe(charts.pillar_bars(gap["pillars"])),  # noqa: S308
             "strip": mark_safe(charts.heat_strip(gap["requirements"], key="standards")),  # noqa: S308

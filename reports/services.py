@@ -40,7 +40,7 @@ from assessments.models import (
 )
 from portal import languages
 
-from . import pdf
+from . import docx, pdf
 from .models import ReportJob
 
 log = logging.getLogger(__name__)
@@ -192,17 +192,21 @@ def run(job_id: int) -> Claim:
             assessment = Assessment.objects.select_related("country", "framework").get(pk=job.assessment_id)
             renew(job, progress=30)
             with translation.override(job.language):
-                rendered = pdf.render_report(assessment)
+                if job.kind == ReportJob.Kind.GAP_DOCX:
+                    content, pages = docx.render_report(assessment), None
+                else:
+                    rendered = pdf.render_report(assessment)
+                    content, pages = rendered.pdf, rendered.pages
             renew(job, progress=90)
-        digest = hashlib.sha256(rendered.pdf).hexdigest()
+        digest = hashlib.sha256(content).hexdigest()
         with transaction.atomic():
             current = ReportJob.objects.select_for_update().get(pk=job.pk)
             if current.state == ReportJob.State.DONE:  # another worker finished meanwhile
                 return Claim(None)
             current.sha256 = digest
-            current.file.save("report.pdf", ContentFile(rendered.pdf), save=False)
-            current.pages = rendered.pages
-            current.size = len(rendered.pdf)
+            current.file.save(f"report.{current.extension}", ContentFile(content), save=False)
+            current.pages = pages
+            current.size = len(content)
             current.state = ReportJob.State.DONE
             current.progress = 100
             current.finished_at = timezone.now()

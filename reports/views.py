@@ -65,8 +65,12 @@ def request_report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.visible_assessment(request.user, pk)
     if not access.may_request_report(request.user, assessment):
         raise PermissionDenied(_("Reports are requested by the national coordinator or a UNODC reviewer."))
+    kind = request.POST.get("kind", ReportJob.Kind.GAP_PDF)
     job = services.request_report(
-        assessment=assessment, by=access.signed_in(request.user), language=request.POST.get("language", "")
+        assessment=assessment,
+        by=access.signed_in(request.user),
+        kind=kind if kind in ReportJob.Kind.values else ReportJob.Kind.GAP_PDF,
+        language=request.POST.get("language", ""),
     )
     return redirect(job)
 
@@ -89,7 +93,8 @@ def job_download(request: HttpRequest, pk: int, job_pk: int) -> HttpResponseBase
 
 
 def pdf_download(request: Any, job: ReportJob) -> HttpResponseBase:
-    """The finished PDF as an attachment (pages and API), recorded in the audit log; 404 while it is not ready."""
+    """The finished report (PDF or Word) as an attachment (pages and API), recorded in the audit
+    log; 404 while it is not ready."""
     if job.state != ReportJob.State.DONE or not job.file:
         raise Http404("The report is not ready.")
     country, cycle = job.assessment.country, job.assessment.cycle
@@ -101,8 +106,8 @@ def pdf_download(request: Any, job: ReportJob) -> HttpResponseBase:
         label=format_lazy("{}, {} {}", ReportJob.Kind(job.kind).label, country.name, cycle),
         country=country.code,
     )
-    name = f"tip-gap-analysis-{country.code}-{cycle}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    name = f"tip-gap-analysis-{country.code}-{cycle}-{job.language}.{job.extension}"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=job.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

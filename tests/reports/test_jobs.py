@@ -410,3 +410,53 @@ def test_the_requesters_language_is_the_reports_by_default(
     with django_capture_on_commit_callbacks(execute=False):
         job = services.request_report(assessment=a, by=coordinator)
     assert job.language == "es"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_an_editable_word_document_is_produced_by_the_same_jobs_with_the_same_sections(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, language: str
+) -> None:
+    """Requested from the gap page, rendered by a job, downloaded as .docx; python-docx reads it
+    back with the PDF's sections and the country's words; in Arabic it runs right to left."""
+    import io
+
+    import docx
+    from django.utils import translation
+
+    a, coordinator = world["a"], world["team"]["coordinator"]
+    answer = a.answers.get(item__code="1.1.FI1")
+    assessment_services.save_answer(
+        answer_id=answer.pk,
+        by=coordinator,
+        base_version=2,
+        changes={"narrative": "Draft law before Parliament"},
+    )
+    client = Client()
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/reports/assessments/{a.pk}/reports/", {"kind": "gap_docx", "language": language})
+    job = ReportJob.objects.get(assessment=a, kind="gap_docx")
+    assert (job.state, job.language, job.pages) == ("done", language, None)
+    response = client.get(f"/reports/assessments/{a.pk}/reports/{job.pk}/download/")
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
+    assert ".docx" in response["Content-Disposition"]
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    headings = [
+        p.text for p in document.paragraphs if p.style and p.style.name.startswith(("Heading", "Title"))
+    ]
+    with translation.override(language):
+        for section in (
+            "Executive summary",
+            "Operational data",
+            "Technical assistance needs",
+            "Annex: evidence",
+        ):
+            assert translation.gettext(section) in headings, headings
+    assert "Pdfland" in headings[0] or a.country.display_name in headings[0]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Draft law before Parliament" in text
+    assert "not_met" not in text and "not_assessed" not in text
+    bidi = document.element.body.xpath(".//w:bidi")
+    assert bool(bidi) == (language == "ar")

@@ -91,3 +91,27 @@ def test_no_code_in_the_pages_or_the_report(assessment: Any) -> None:
     assert "Our story" in pages[f"/reports/assessments/{a.pk}/gap-analysis/"]
     assert "Our story" in pages["the PDF's HTML"]
     assert "Not met" in pages[f"/reports/assessments/{a.pk}/gap-analysis/"]
+
+
+def test_the_report_names_its_issuer_and_confidentiality_and_the_items_citing_each_document(
+    assessment: Any, settings: Any
+) -> None:
+    from assessments.models import Evidence
+
+    a, team = assessment
+    evidence = Evidence.objects.get(assessment=a)
+    answer = a.answers.filter(kind="framework_indicator").order_by("pk").first()
+    services.set_answer_evidence(answer_id=answer.pk, by=team["coordinator"], evidence_ids=[evidence.pk])
+    settings.REPORT_ISSUER = "Ministry of Justice of Testland"
+    settings.REPORT_CONFIDENTIALITY = "Restricted: for official use"
+    with translation.override("en"):
+        html = report_html(a)
+    assert "Ministry of Justice of Testland" in html and "Restricted: for official use" in html
+    assert (
+        '@bottom-left { content: "Ministry of Justice of Testland · Restricted: for official use"; }' in html
+    )
+    annex = html[html.index('id="evidence"') :]
+    assert f'<span class="code">{answer.item.code}</span>' in annex
+    settings.REPORT_ISSUER = settings.REPORT_CONFIDENTIALITY = ""
+    with translation.override("en"):
+        assert "@bottom-left" not in report_html(a)
