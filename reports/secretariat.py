@@ -6,6 +6,7 @@ country's own business until it submits them.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping
 from typing import Any
 
@@ -195,3 +196,39 @@ def ordered(
     present = [a for a in rows if key(a) is not None]
     missing = [a for a in rows if key(a) is None]
     return sorted(present, key=key, reverse=descending) + missing
+
+
+def regions(rows: list[Assessment], matrix: dict[int, dict[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per UN region of ``rows``: how many countries report, the median of their overall shares
+    (the mean of their pillars' shares, as in the gap analysis, counting only pillars assessed
+    enough) and the median share of their items assessed."""
+    by_region: dict[str, list[Assessment]] = {}
+    for row in rows:
+        by_region.setdefault(row.country.region, []).append(row)
+    labels = dict(Region.choices)
+    out = []
+    for region, members in sorted(by_region.items(), key=lambda kv: str(labels.get(kv[0], kv[0]))):
+        overall: dict[str, list[float]] = {"standards": [], "measures": []}
+        for a in members:
+            for kind in overall:
+                shares = [
+                    cell[kind]
+                    for cell in matrix.get(a.pk, {}).values()
+                    if cell.get(kind) is not None and cell.get("enough_assessed")
+                ]
+                if shares:
+                    overall[kind].append(sum(shares) / len(shares))
+        # current_assessments() annotates these counts.
+        counts = [(getattr(a, "answered_count", 0), getattr(a, "item_count", 0)) for a in members]
+        coverage = [answered / items for answered, items in counts if items]
+        out.append(
+            {
+                "region": region,
+                "label": labels.get(region, region),
+                "countries": len(members),
+                "standards": statistics.median(overall["standards"]) if overall["standards"] else None,
+                "measures": statistics.median(overall["measures"]) if overall["measures"] else None,
+                "coverage": statistics.median(coverage) if coverage else None,
+            }
+        )
+    return out

@@ -22,6 +22,8 @@ from assessments.models import Answer, Assessment, Finding, OperationalData
 from assessments.texts import remove_controls
 from framework.models import Item, Pillar
 
+from . import secretariat
+
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -220,4 +222,20 @@ def matrix_workbook(
             line += [pct(cell.get("standards")), pct(cell.get("measures")), pct(cell.get("coverage"))]
         body.append(line)
     _sheet(wb, _("Countries by pillar"), headers, body, [30, 8, 12, 8, 16] + [14] * (3 * len(pillars)))
+    _sheet(
+        wb,
+        _("By region"),
+        [
+            _("Region"),
+            _("Countries reporting"),
+            _("Minimum standards met (median, %)"),
+            _("Measures in place (median, %)"),
+            _("Items assessed (median, %)"),
+        ],
+        [
+            [r["label"], r["countries"], pct(r["standards"]), pct(r["measures"]), pct(r["coverage"])]
+            for r in secretariat.regions(rows, matrix)
+        ],
+        [24, 12, 18, 18, 18],
+    )
     return _bytes(wb)

@@ -168,7 +168,14 @@ def secretariat(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/secretariat.html",
-        {**data, "table": table, "queue": queue, "columns": columns, "nav": "secretariat"},
+        {
+            **data,
+            "table": table,
+            "queue": queue,
+            "columns": columns,
+            "by_region": sec.regions(rows, matrix),
+            "nav": "secretariat",
+        },
     )
 
 

@@ -226,3 +226,19 @@ def test_the_matrix_is_searched_by_country_and_sorted_by_any_column() -> None:
     html = reviewer_client().get(reverse("reports:secretariat"), {"sort": "p1", "q": "land"}).content.decode()
     assert 'aria-sort="ascending"' in html
     assert "sort=-p1" in html and "q=land" in html  # the heading reverses, the search is kept
+
+
+def test_regional_aggregates_count_countries_and_take_medians() -> None:
+    fw = build_catalogue(per_column=2)
+    met = {code: "met" for code in ("1.0.FI1", "1.0.FI2", "1.1.FI1", "1.1.FI2")}
+    submitted_country(fw, "XEA", region="europe", statuses=met)
+    submitted_country(fw, "XEB", region="europe", statuses={c: "not_met" for c in met})
+    submitted_country(fw, "XAF", region="africa")
+    rows, matrix = secretariat.filtered({})
+    by = {r["region"]: r for r in secretariat.regions(rows, matrix)}
+    assert (by["europe"]["countries"], by["africa"]["countries"]) == (2, 1)
+    assert by["europe"]["standards"] == pytest.approx(0.5)  # the median of 1.0 and 0.0
+    assert by["africa"]["standards"] is None  # nothing assessed: no share to take a median of
+    assert by["africa"]["coverage"] == 0.0
+    html = reviewer_client().get(reverse("reports:secretariat")).content.decode()
+    assert "Countries reporting" in html
