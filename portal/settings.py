@@ -322,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "AnswerStatusEnum": "assessments.models.AnswerStatus",
         "FindingStatusEnum": "assessments.models.Finding.Status",
         "AssessmentStateEnum": "assessments.models.Assessment.State",
+        "ReportKindEnum": "reports.models.ReportJob.Kind",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -53,7 +54,11 @@ def gap_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def how_scores(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/how_scores.html", {"recent_years": gap.RECENT_YEARS})
+    return render(
+        request,
+        "reports/how_scores.html",
+        {"recent_years": gap.RECENT_YEARS, "threshold": settings.GAP_COVERAGE_THRESHOLD},
+    )
 
 
 # --- report jobs ---------------------------------------------------------------------------------

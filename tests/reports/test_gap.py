@@ -208,6 +208,8 @@ def test_how_scores_are_computed_is_public_and_lists_the_rules(client: object) -
     html = Client().get("/reports/how-scores-are-computed/").content.decode()
     assert "not applicable" in html.lower()
     assert "every pillar weighs the same" in html
+    assert "A worked example" in html and "below 50%" in html  # the coverage rule, with its threshold
+    assert "*" not in html.split("<main", 1)[1].split("</main>", 1)[0]  # no markdown left over
 
 
 @pytest.mark.django_db
