@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,3 +95,62 @@ def value_text(field: str, value: Any, users: Mapping[int, str]) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return str(value)
+
+
+# What a reader of a record's history does not need: keys, versions and bookkeeping.
+HIDDEN_FIELDS = {"id", "version", "updated_by", "updated_at", "created_by", "created_at", "assessment"}
+
+
+def model_field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
+def model_value_text(model: type[models.Model], name: str, value: Any) -> str:
+    """A stored value of ``model.name`` as words: a choice's label, the related object, yes/no."""
+    if value in (None, "", []):
+        return ""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return str(value)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))  # type: ignore[union-attr]
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        return str(related) if related is not None else _("(removed)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def entries(records: list[Any], model: type[models.Model]) -> list[dict[str, Any]]:
+    """A record's stored versions, newest first, as changes in words; one person's saves minutes
+    apart read as one change (``sessions``)."""
+    out = []
+    for group in sessions(records):
+        position = records.index(group[-1])
+        older = records[position + 1] if position + 1 < len(records) else None
+        newer = group[0]
+        diff = newer.diff_against(older).changes if older is not None else []
+        out.append(
+            {
+                "record": newer,
+                "saves": len(group),
+                "is_creation": older is None,
+                "changes": [
+                    {
+                        "field": model_field_label(model, c.field),
+                        "old": model_value_text(model, c.field, c.old),
+                        "new": model_value_text(model, c.field, c.new),
+                    }
+                    for c in diff
+                    if c.field not in HIDDEN_FIELDS
+                ],
+            }
+        )
+    return out

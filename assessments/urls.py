@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import answers, countries, data, evidence, invitation_sso, invitations, records, review, teams
+from .views import (
+    answers,
+    countries,
+    data,
+    evidence,
+    history,
+    invitation_sso,
+    invitations,
+    records,
+    review,
+    teams,
+)
 from .views import assessments as assessment_views
 
 app_name = "assessments"
@@ -23,6 +34,7 @@ urlpatterns = [
         "<int:pk>/evidence/<int:evidence_pk>/download/", evidence.evidence_download, name="evidence-download"
     ),
     path("<int:pk>/evidence/<int:evidence_pk>/delete/", evidence.evidence_delete, name="evidence-delete"),
+    path("<int:pk>/history/<str:kind>/<int:record_pk>/", history.record_history, name="record-history"),
     path("<int:pk>/steps/<str:action>/", review.transition, name="transition"),
     path("<int:pk>/requirements/<code:code>/findings/", review.finding_add, name="finding-add"),
     path("<int:pk>/findings/<int:finding_pk>/replies/", review.finding_reply, name="finding-reply"),

@@ -274,6 +274,9 @@ ROUTES: dict[str, list[Route]] = {
     "assessments:answer-history": [
         Route("get", lambda w: {"pk": w.a.pk, "answer_pk": w.answer.pk}, lambda w: {}, READ)
     ],
+    "assessments:record-history": [
+        Route("get", lambda w: {"pk": w.a.pk, "kind": "data", "record_pk": w.data.pk}, lambda w: {}, READ)
+    ],
     "assessments:data": [
         Route("get", lambda w: {"pk": w.a.pk, "code": "1.1.OI1"}, lambda w: {}, {**READ, "anonymous": 401}),
         Route(
@@ -607,6 +610,14 @@ def test_another_countrys_objects_are_404_byte_identical_to_missing_ones(world: 
         (
             reverse("assessments:evidence-download", args=[world.b.pk, world.b_evidence.pk]),
             reverse("assessments:evidence-download", args=[999999, 999999]),
+        ),
+        (
+            reverse("assessments:record-history", args=[world.b.pk, "evidence", world.b_evidence.pk]),
+            reverse("assessments:record-history", args=[999999, "evidence", 999999]),
+        ),
+        (
+            reverse("assessments:record-history", args=[world.a.pk, "evidence", world.b_evidence.pk]),
+            reverse("assessments:record-history", args=[world.a.pk, "evidence", 999999]),
         ),
         (
             reverse(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from assessments import services
 from tests.factories import api
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,44 @@ def test_unknown_fields_of_evidence_measures_and_ta_needs_are_refused(setup: dic
     need = {"requirement": "1.1", "area": "legislative", "priority": "high", "description": "Drafting"}
     response = client.post(f"{base}/ta-needs/", {**need, "updated_at": "2020-01-01"}, format="json")
     assert response.status_code == 400 and "read-only" in response.json()["updated_at"][0]
+
+
+def test_the_history_of_measures_needs_data_and_evidence_in_words_for_the_team_and_reviewers() -> None:
+    """Each record's changes by field label and human value; another country's record, or a
+    draft's for a reviewer, is a 404."""
+    from django.test import Client
+
+    from assessments.models import Assessment, NationalMeasure
+    from framework.models import Requirement
+    from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
+
+    fw = build_catalogue()
+    country = CountryFactory(code="XHI")
+    team = make_team(country, "hi")
+    a = services.create_assessment(country=country, cycle=2026, framework=fw, by=team["coordinator"])
+    requirement = Requirement.objects.get(framework=fw, code="1.1")
+    measure = services.save_national_measure(
+        measure=NationalMeasure(
+            assessment=a, requirement=requirement, title="National action plan", status="planned"
+        ),
+        by=team["coordinator"],
+    )
+    measure.status = "in_progress"
+    services.save_national_measure(measure=measure, by=team["contributor"])
+    url = f"/assessments/{a.pk}/history/measure/{measure.pk}/"
+    client = Client()
+    client.force_login(team["observer"])
+    html = client.get(url).content.decode()
+    assert "National action plan" in html and "Planned" in html and "In progress" in html
+    assert "in_progress" not in html.split("<main", 1)[1]
+    assert team["contributor"].email in html
+    outsider = Client()
+    outsider.force_login(make_team(CountryFactory(code="XHJ"), "hj")["coordinator"])
+    assert outsider.get(url).status_code == 404
+    reviewer = Client()
+    reviewer.force_login(make_reviewer())
+    assert reviewer.get(url).status_code == 404  # a draft
+    Assessment.objects.filter(pk=a.pk).update(state="submitted")
+    assert reviewer.get(url).status_code == 200
+    assert client.get(f"/assessments/{a.pk}/history/nonsense/{measure.pk}/").status_code == 404
+    assert client.get(f"/assessments/{a.pk}/history/ta-need/{measure.pk}/").status_code == 404
