@@ -149,8 +149,22 @@ def secretariat(request: HttpRequest) -> HttpResponse:
     queue = sorted(
         (r for r in rows if r.state == Assessment.State.SUBMITTED), key=lambda r: r.submitted_at or now
     )
-    # Each column header sorts by it, then the other way round.
-    current = request.GET.get("sort", "")
+    return render(
+        request,
+        "reports/secretariat.html",
+        {
+            **data,
+            "table": table,
+            "queue": queue,
+            "columns": _sort_columns(request.GET.get("sort", ""), pillars),
+            "by_region": sec.regions(rows, matrix),
+            "nav": "secretariat",
+        },
+    )
+
+
+def _sort_columns(current: str, pillars: list[Pillar]) -> list[dict[str, Any]]:
+    """The matrix's column headings: each sorts by its column, then the other way round."""
     labels = {
         "country": _("Country"),
         "cycle": _("Cycle"),
@@ -160,7 +174,7 @@ def secretariat(request: HttpRequest) -> HttpResponse:
         "activity": _("Last activity"),
         "waiting": _("Days since submission"),
     } | {f"p{p.number}": f"P{p.number}" for p in pillars}
-    columns = [
+    return [
         {
             "key": key,
             "label": label,
@@ -170,18 +184,6 @@ def secretariat(request: HttpRequest) -> HttpResponse:
         }
         for key, label in labels.items()
     ]
-    return render(
-        request,
-        "reports/secretariat.html",
-        {
-            **data,
-            "table": table,
-            "queue": queue,
-            "columns": columns,
-            "by_region": sec.regions(rows, matrix),
-            "nav": "secretariat",
-        },
-    )
 
 
 # --- spreadsheet exports -------------------------------------------------------------------------
