@@ -49,10 +49,7 @@ def sessions(records: Sequence[Any]) -> list[list[Any]]:
 
 
 def field_label(field: str) -> str:
-    try:
-        return str(getattr(Answer._meta.get_field(field), "verbose_name", field))
-    except FieldDoesNotExist:
-        return field.replace("_", " ")
+    return model_field_label(Answer, field)
 
 
 def reason(stored: str | None) -> str:
