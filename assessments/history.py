@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -125,29 +126,71 @@ def model_value_text(model: type[models.Model], name: str, value: Any) -> str:
     return str(value)
 
 
-def entries(records: list[Any], model: type[models.Model]) -> list[dict[str, Any]]:
+def entries(
+    records: list[Any], model: type[models.Model], parts: Sequence[Part] = ()
+) -> list[dict[str, Any]]:
     """A record's stored versions, newest first, as changes in words; one person's saves minutes
-    apart read as one change (``sessions``)."""
+    apart read as one change (``sessions``). ``parts`` are changes to the record's own parts (a
+    count's breakdown), each read with the save of the record that came with it."""
     out = []
     for group in sessions(records):
         position = records.index(group[-1])
         older = records[position + 1] if position + 1 < len(records) else None
         newer = group[0]
         diff = newer.diff_against(older).changes if older is not None else []
-        out.append(
+        changes = [
             {
-                "record": newer,
-                "saves": len(group),
-                "is_creation": older is None,
-                "changes": [
-                    {
-                        "field": model_field_label(model, c.field),
-                        "old": model_value_text(model, c.field, c.old),
-                        "new": model_value_text(model, c.field, c.new),
-                    }
-                    for c in diff
-                    if c.field not in HIDDEN_FIELDS
-                ],
+                "field": model_field_label(model, c.field),
+                "old": model_value_text(model, c.field, c.old),
+                "new": model_value_text(model, c.field, c.new),
             }
-        )
+            for c in diff
+            if c.field not in HIDDEN_FIELDS
+        ]
+        changes += [
+            part.change
+            for part in parts
+            if part.date <= newer.history_date and (older is None or part.date > older.history_date)
+        ]
+        out.append({"record": newer, "saves": len(group), "is_creation": older is None, "changes": changes})
+    return out
+
+
+@dataclass(frozen=True)
+class Part:
+    """A change to one part of a record, with the moment it was saved."""
+
+    date: datetime.datetime
+    change: dict[str, str]
+
+
+def breakdown_parts(data_pk: int) -> list[Part]:
+    """The changes to a count's breakdown, each category's value before and after, read with the
+    save it came with (a save that left a category as it was is no change)."""
+    from .models import Breakdown
+
+    records = list(
+        Breakdown.history.filter(data_id=data_pk)
+        .select_related("category__dimension")
+        .order_by("history_date", "history_id")
+    )
+    current: dict[int, int | None] = {}
+    out = []
+    for record in records:
+        old = current.get(record.category_id)
+        new = None if record.history_type == "-" else record.value
+        current[record.category_id] = new
+        if old == new:
+            continue
+        category = record.category
+        label = _("Breakdown by %(dimension)s: %(category)s") % {
+            "dimension": category.dimension.name,
+            "category": category.name,
+        }
+        change = {
+            "field": label,
+            "old": "" if old is None else str(old),
+            "new": "" if new is None else str(new),
+        }
+        out.append(Part(date=record.history_date, change=change))
     return out

@@ -14,7 +14,14 @@ from framework.models import Item
 
 from .assessments import Assessment
 from .evidence import Evidence
-from .statuses import INDICATOR_STATUSES, MEASURE_STATUSES, NEEDS_JUSTIFICATION, AnswerStatus
+from .statuses import (
+    INDICATOR_DEFINITIONS,
+    INDICATOR_STATUSES,
+    MEASURE_DEFINITIONS,
+    MEASURE_STATUSES,
+    NEEDS_JUSTIFICATION,
+    AnswerStatus,
+)
 
 
 class Answer(models.Model):
@@ -86,6 +93,14 @@ class Answer(models.Model):
             self.INDICATOR_STATUSES if self.kind == Item.Kind.FRAMEWORK_INDICATOR else self.MEASURE_STATUSES
         )
         return [(value, str(label)) for value, label in self.Status.choices if value in allowed]
+
+    @property
+    def status_definitions(self) -> list[tuple[str, str]]:
+        """Each status of the item's own scale with what it means."""
+        definitions = (
+            INDICATOR_DEFINITIONS if self.kind == Item.Kind.FRAMEWORK_INDICATOR else MEASURE_DEFINITIONS
+        )
+        return [(label, str(definitions[value])) for value, label in self.statuses]
 
     @property
     def is_answered(self) -> bool:

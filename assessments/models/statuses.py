@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,52 @@ MEASURE_STATUSES = (
     AnswerStatus.NOT_APPLICABLE,
     AnswerStatus.NOT_ASSESSED,
 )
+
+
+# What each status means (level descriptors), so that "partially met" means the same in every
+# country; shown beside the choice and on "How scores are computed".
+_NOT_APPLICABLE = _(
+    "The item does not apply to the country's situation. A justification saying why is required; "
+    "the item is left out of the scores."
+)
+_NOT_ASSESSED = _(
+    "Nobody has judged the item yet. It counts neither for nor against the country, but it lowers "
+    "the coverage of every score it belongs to."
+)
+INDICATOR_DEFINITIONS: dict[str, Promise] = {
+    AnswerStatus.MET: _(
+        "Every element of the minimum standard is in place, in law and in practice, throughout the "
+        "country and for everyone it concerns, and evidence can show it."
+    ),
+    AnswerStatus.PARTIALLY_MET: _(
+        "Some elements of the standard are in place but not all: for example in law but not yet in "
+        "practice, in some regions or agencies only, or for some of the people it concerns only."
+    ),
+    AnswerStatus.NOT_MET: _("No element of the standard is in place yet."),
+    AnswerStatus.NOT_APPLICABLE: _NOT_APPLICABLE,
+    AnswerStatus.NOT_ASSESSED: _NOT_ASSESSED,
+}
+MEASURE_DEFINITIONS: dict[str, Promise] = {
+    AnswerStatus.IN_PLACE: _(
+        "The measure is adopted, has the staff and budget it needs and is applied in practice "
+        "throughout the country."
+    ),
+    AnswerStatus.PARTIALLY_IN_PLACE: _(
+        "The measure exists but is incomplete: adopted but not yet applied everywhere, or applied "
+        "only in some regions, by some agencies or for some groups."
+    ),
+    AnswerStatus.PLANNED: _(
+        "The measure is decided or drafted (a bill, a plan, a budget line) but not yet applied; it "
+        "scores as not in place."
+    ),
+    AnswerStatus.NOT_IN_PLACE: _("No such measure exists and none is planned."),
+    AnswerStatus.ALTERNATIVE: _(
+        "The country reaches the measure's aim by other means. A justification describing them is "
+        "required; it scores as in place."
+    ),
+    AnswerStatus.NOT_APPLICABLE: _NOT_APPLICABLE,
+    AnswerStatus.NOT_ASSESSED: _NOT_ASSESSED,
+}
 
 
 # The Framework is guidance, not a rigid instruction: departing from it needs a reason.

@@ -200,6 +200,7 @@ def set_breakdowns(
     _check_breakdowns(data, clean)
     existing = {b.category_id: b for b in data.breakdowns.all()}
     for category_id, b in existing.items():
+        b._history_user = by  # type: ignore[attr-defined]
         if category_id not in clean:
             b.delete()
         elif b.value != clean[category_id]:
@@ -207,7 +208,9 @@ def set_breakdowns(
             b.save()
     for category_id, value in clean.items():
         if category_id not in existing:
-            Breakdown.objects.create(data=data, category_id=category_id, value=value)
+            part = Breakdown(data=data, category_id=category_id, value=value)
+            part._history_user = by  # type: ignore[attr-defined]
+            part.save()
     data.version += 1
     data.updated_by = by
     data._history_user = by  # type: ignore[attr-defined]

@@ -39,7 +39,9 @@ def record_history(request: HttpRequest, pk: int, kind: str, record_pk: int) -> 
             "assessment": assessment,
             "record": record,
             "kind_label": model._meta.verbose_name,
-            "entries": history.entries(versions, model),
+            "entries": history.entries(
+                versions, model, history.breakdown_parts(record.pk) if model is OperationalData else ()
+            ),
             "nav": "assessments",
         },
     )

@@ -379,3 +379,22 @@ def test_five_autosaves_in_a_minute_read_as_one_change_and_all_are_kept(setup: d
     assert "Planned" in html and "planned<" not in html  # a status's label, not its code
     stored = api(contributor).get(f"/api/v1/assessments/{a.pk}/answers/1.1.IM1/history/").json()
     assert len(stored) == 7
+
+
+def test_each_answer_offers_what_the_statuses_of_its_own_scale_mean(setup: dict[str, Any]) -> None:
+    from django.test import Client
+    from django.utils.html import escape
+
+    from assessments.models.statuses import INDICATOR_DEFINITIONS, MEASURE_DEFINITIONS, AnswerStatus
+
+    client = Client()
+    client.force_login(setup["team"]["contributor"])
+    html = client.get(f"/assessments/{setup['a'].pk}/requirements/1.1/").content.decode()
+    cards = {
+        code: html.split(f'id="{code}"', 1)[1].split("</article>", 1)[0] for code in ("1.1.FI1", "1.1.IM1")
+    }
+    standard, measure = cards["1.1.FI1"], cards["1.1.IM1"]
+    assert escape(str(INDICATOR_DEFINITIONS[AnswerStatus.PARTIALLY_MET])) in standard
+    assert escape(str(MEASURE_DEFINITIONS[AnswerStatus.PLANNED])) not in standard
+    assert escape(str(MEASURE_DEFINITIONS[AnswerStatus.PARTIALLY_IN_PLACE])) in measure
+    assert escape(str(INDICATOR_DEFINITIONS[AnswerStatus.MET])) not in measure

@@ -4,13 +4,15 @@ the total, clear messages for bad values, and the same rules through the API.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 
 from assessments import services
-from assessments.models import Assessment, OperationalData
+from assessments.models import Assessment, Breakdown, OperationalData
 from framework.models import DisaggregationCategory, DisaggregationDimension, Item
 from tests.factories import api, build_catalogue, make_assessment
 
@@ -91,6 +93,37 @@ def test_breakdown_parts_may_not_exceed_the_total_along_a_dimension() -> None:
         )
     data.refresh_from_db()
     assert data.value_count == 100
+
+
+def test_the_history_of_data_reads_its_breakdown_by_category_with_the_save_it_came_with() -> None:
+    """Each category's part, before and after, beside the save of the count; a category left as
+    it was is not listed."""
+    from django.test import Client
+
+    from tests.factories import CountryFactory, make_team
+
+    country = CountryFactory()
+    by = make_team(country, "bd")["coordinator"]
+    assessment = make_assessment(country=country, by=by)
+    oi = indicator(assessment, "1.1.OI1")
+    female, male = dimension_with(["female", "male"])
+    values = {"value_count": 100, "source": "Police statistics"}
+    data = services.save_data(
+        assessment=assessment, indicator=oi, period=2025, by=by, base_version=None, values=values
+    )
+    services.set_breakdowns(data_id=data.pk, by=by, base_version=1, parts={female.pk: 60, male.pk: 40})
+    earlier = {"history_date": F("history_date") - timedelta(hours=1)}
+    OperationalData.history.filter(id=data.pk).update(**earlier)
+    Breakdown.history.filter(data_id=data.pk).update(**earlier)
+    services.set_breakdowns(data_id=data.pk, by=by, base_version=2, parts={female.pk: 55, male.pk: 40})
+    client = Client()
+    client.force_login(by)
+    html = client.get(f"/assessments/{assessment.pk}/history/data/{data.pk}/").content.decode()
+    main = html.split("<main", 1)[1]
+    newest = main.split('<ol class="history">')[1].split("<li>")[1]
+    assert "Breakdown by Sex: Female" in newest and ">60<" in newest and ">55<" in newest
+    assert "Male" not in newest and "Saved without a change" not in newest
+    assert main.count("Breakdown by Sex: Male") == 1
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from assessments import services
 from reports.gap import FI, IM, OI, Inputs, ItemInput, analyse, gap_analysis
@@ -210,6 +211,10 @@ def test_how_scores_are_computed_is_public_and_lists_the_rules(client: object) -
     assert "every pillar weighs the same" in html
     assert "A worked example" in html and "below 50%" in html  # the coverage rule, with its threshold
     assert "*" not in html.split("<main", 1)[1].split("</main>", 1)[0]  # no markdown left over
+    from assessments.models.statuses import INDICATOR_DEFINITIONS, MEASURE_DEFINITIONS
+
+    for definition in [*INDICATOR_DEFINITIONS.values(), *MEASURE_DEFINITIONS.values()]:
+        assert escape(str(definition)) in html
 
 
 @pytest.mark.django_db
