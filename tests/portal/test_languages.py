@@ -105,3 +105,13 @@ def test_times_are_shown_in_the_persons_time_zone(contributor: Any) -> None:
     client.post("/account/", {"action": "token", "name": "Sync", "days": 7})
     page = client.get("/account/").content.decode()
     assert re.search(r"<td>[^<]*JST</td>", page), "the token's times are not in Tokyo time"
+
+
+def test_typed_text_keeps_its_own_direction_where_a_renderer_knows_no_auto() -> None:
+    from portal.templatetags.bidi import isolate, text_dir
+
+    assert text_dir("2027: the national referral mechanism") == "ltr"
+    assert text_dir("  ١٢ آلية الإحالة الوطنية") == "rtl"
+    assert text_dir("— 12 —") == "ltr"
+    assert isolate("3 ديسمبر 2026") == "\u20683 ديسمبر 2026\u2069"
+    assert isolate("") == ""
