@@ -177,6 +177,7 @@ def requirement_context(*, assessment: Assessment, code: str, user: Any) -> dict
         "requirement": requirement,
         "objectives": [i for i in items if i.kind == Item.Kind.OBJECTIVE],
         "assessed": assessed,
+        "carried_count": sum(1 for _, answer in assessed if answer is not None and answer.carried_over),
         "indicators": indicators,
         "writers": list(writers),
         "measures": NationalMeasure.objects.filter(assessment=assessment, requirement=requirement),
@@ -200,10 +201,30 @@ def requirement_context(*, assessment: Assessment, code: str, user: Any) -> dict
             (v, label) for v, label in Answer.Status.choices if v != Answer.Status.NOT_ASSESSED
         ],
         "statuses": Answer.Status,
-        "neighbours": Requirement.objects.filter(framework=assessment.framework)
-        .only("code", "title", "pillar_id")
-        .order_by("pillar__number", "position"),
+        **neighbours(requirement),
         "nav": "assessments",
+    }
+
+
+def neighbours(requirement: Requirement) -> dict[str, Any]:
+    """The framework's requirements by pillar (for the navigator), and the one before and after
+    this one across pillars; one query."""
+    every = list(
+        Requirement.objects.filter(framework_id=requirement.framework_id)
+        .select_related("pillar")
+        .only("code", "title", "position", "pillar__number", "pillar__name")
+        .order_by("pillar__number", "position")
+    )
+    at = next(n for n, r in enumerate(every) if r.pk == requirement.pk)
+    pillars: dict[int, dict[str, Any]] = {}
+    for r in every:
+        pillars.setdefault(r.pillar.number, {"pillar": r.pillar, "requirements": []})["requirements"].append(
+            r
+        )
+    return {
+        "navigator": list(pillars.values()),
+        "previous": every[at - 1] if at > 0 else None,
+        "next": every[at + 1] if at + 1 < len(every) else None,
     }
 
 

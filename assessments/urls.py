@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/requirements/<code:code>/", answers.requirement_page, name="requirement"),
     path("<int:pk>/requirements/<code:code>/measures/", records.measure_add, name="measure-add"),
     path("<int:pk>/requirements/<code:code>/ta-needs/", records.ta_need_add, name="ta-need-add"),
+    path("<int:pk>/requirements/<code:code>/confirm/", answers.confirm_carried, name="confirm-carried"),
     path("<int:pk>/measures/<int:record_pk>/", records.measure_edit, name="measure-edit"),
     path("<int:pk>/ta-needs/<int:record_pk>/", records.ta_need_edit, name="ta-need-edit"),
     path("<int:pk>/answers/<int:answer_pk>/", answers.answer_save, name="answer"),

@@ -33,6 +33,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -153,6 +154,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if app == "allauth.mfa" and user is not None and not mfa.has_second_factor(user):
             return False
         return bool(super().is_reauthentication_required(app=app, **kwargs))
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Reviewers begin at the secretariat's dashboard (their review queue), country teams at
+        their assessments; an address the person was sent from comes first (allauth's ``next``)."""
+        from assessments.models import is_reviewer
+
+        if is_reviewer(request.user):
+            return reverse("reports:secretariat")
+        return str(super().get_login_redirect_url(request))
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         context.setdefault("site_url", settings.SITE_URL)

@@ -21,6 +21,7 @@ from .answers import (
     ANSWER_FIELDS,
     LEGAL_REFERENCE_LIMITS,
     clean_legal_references,
+    confirm_carried_over,
     save_answer,
     set_answer_evidence,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "add_link_evidence",
     "change_member_role",
     "clean_legal_references",
+    "confirm_carried_over",
     "create_assessment",
     "delete_evidence",
     "delete_national_measure",

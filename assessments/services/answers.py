@@ -181,6 +181,32 @@ def save_answer(
 
 
 @transaction.atomic
+def confirm_carried_over(
+    *, assessment: Assessment, by: User, requirement_id: int, answer_ids: Iterable[int] | None = None
+) -> int:
+    """Confirm carried-over answers of one requirement as they stand: those of ``answer_ids``, or
+    all of them; one transaction. Each confirmation is a version of its own in the history. Answers
+    not carried over (changed or confirmed since) are left alone. Returns how many were confirmed."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    require_editable(locked)
+    rows = Answer.objects.select_for_update().filter(
+        assessment=locked, item__requirement_id=requirement_id, carried_over=True
+    )
+    if answer_ids is not None:
+        rows = rows.filter(pk__in=list(answer_ids))
+    count = 0
+    for answer in rows.order_by("item__position"):
+        answer.carried_over = False
+        answer.version += 1
+        answer.updated_by = by
+        answer._change_reason = "confirmed carried-over answer"  # type: ignore[attr-defined]
+        answer._history_user = by  # type: ignore[attr-defined]
+        answer.save()
+        count += 1
+    return count
+
+
+@transaction.atomic
 def set_answer_evidence(*, answer_id: int, by: User, evidence_ids: Iterable[int]) -> Answer:
     """Cite exactly these pieces of the assessment's evidence library from the answer."""
     answer = Answer.objects.select_for_update().select_related("assessment").get(pk=answer_id)

@@ -12,7 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from framework.models import Requirement
 
 from .. import access, selectors, services
 from ..forms import NationalMeasureForm
@@ -166,3 +169,36 @@ def answer_history(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespons
             "nav": "assessments",
         },
     )
+
+
+@login_required
+@require_POST
+def confirm_carried(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Confirm carried-over answers of a requirement as they stand: the one posted as ``answer``,
+    or, without it, every one still unchanged."""
+    assessment = access.visible_assessment(request.user, pk)
+    access.require_write(request.user, assessment)
+    requirement = get_object_or_404(Requirement, framework=assessment.framework, code=code)
+    chosen = request.POST.get("answer", "")
+    if chosen and not chosen.isdigit():
+        raise Http404("No such answer.")
+    count = services.confirm_carried_over(
+        assessment=assessment,
+        by=access.signed_in(request.user),
+        requirement_id=requirement.pk,
+        answer_ids=[int(chosen)] if chosen else None,
+    )
+    messages.success(
+        request,
+        ngettext("%(n)s carried-over answer confirmed.", "%(n)s carried-over answers confirmed.", count)
+        % {"n": count},
+    )
+    anchor = ""
+    if chosen:
+        anchor = "#" + str(
+            Answer.objects.filter(pk=int(chosen), assessment=assessment)
+            .values_list("item__code", flat=True)
+            .first()
+            or "assessed-title"
+        )
+    return redirect(reverse("assessments:requirement", args=[pk, code]) + anchor)

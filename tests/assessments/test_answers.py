@@ -398,3 +398,21 @@ def test_each_answer_offers_what_the_statuses_of_its_own_scale_mean(setup: dict[
     assert escape(str(MEASURE_DEFINITIONS[AnswerStatus.PLANNED])) not in standard
     assert escape(str(MEASURE_DEFINITIONS[AnswerStatus.PARTIALLY_IN_PLACE])) in measure
     assert escape(str(INDICATOR_DEFINITIONS[AnswerStatus.MET])) not in measure
+
+
+def test_the_requirement_page_links_the_previous_and_next_requirement_and_numbers_nothing_twice(
+    setup: dict[str, Any],
+) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(setup["team"]["contributor"])
+    base = f"/assessments/{setup['a'].pk}/requirements/"
+    first = client.get(base + "1.0/").content.decode()  # the pillar's overview row comes first
+    assert f'rel="next" class="next" href="{base}1.1/"' in first and 'rel="prev"' not in first
+    middle = client.get(base + "1.1/").content.decode()
+    assert f'rel="prev" href="{base}1.0/"' in middle and f'href="{base}1.2/"' in middle
+    second = client.get(base + "1.2/").content.decode()
+    assert f'rel="prev" href="{base}1.1/"' in second and 'rel="next"' not in second
+    navigator = second.split('class="navigator"', 1)[1].split("</nav>", 1)[0]
+    assert "<ol" not in navigator and 'aria-current="page"' in navigator

@@ -82,6 +82,49 @@ def test_prefill_carries_answers_over_flagged_until_confirmed() -> None:
     assert confirmed.version == 2
 
 
+def test_carried_over_answers_are_confirmed_one_by_one_or_all_at_once_on_the_page() -> None:
+    """Each carried-over answer has a Confirm control, and the requirement a 'confirm all
+    unchanged'; a confirmation is a version in the history; observers may not confirm."""
+    from django.test import Client
+
+    from tests.factories import make_team
+
+    fw = build_catalogue(per_column=2)
+    country = CountryFactory()
+    team = make_team(country, "cc")
+    old = make_assessment(framework=fw, cycle=2024, country=country, by=team["coordinator"])
+    for code, status in (("1.1.FI1", "met"), ("1.1.FI2", "not_met"), ("1.1.IM1", "in_place")):
+        services.save_answer(
+            answer_id=answer_for(old, code).pk,
+            by=team["coordinator"],
+            base_version=1,
+            changes={"status": status},
+        )
+    new = services.create_assessment(
+        country=country, cycle=2026, framework=fw, by=team["coordinator"], prefill_from=old
+    )
+    page = f"/assessments/{new.pk}/requirements/1.1/"
+    url = page + "confirm/"
+    client = Client()
+    client.force_login(team["contributor"])
+    html = client.get(page).content.decode()
+    assert html.count("Confirm as it stands") == 3 and "3 answers are carried over" in html
+    one = answer_for(new, "1.1.FI1")
+    response = client.post(url, {"answer": one.pk})
+    assert response.status_code == 302 and response["Location"] == page + "#1.1.FI1"
+    one.refresh_from_db()
+    assert (one.carried_over, one.version, one.status) == (False, 2, "met")
+    assert one.history.first().history_change_reason == "confirmed carried-over answer"
+    observer = Client()
+    observer.force_login(team["observer"])
+    assert observer.post(url).status_code == 403
+    assert new.answers.filter(carried_over=True).count() == 2
+    client.post(url)
+    assert not new.answers.filter(carried_over=True).exists()
+    html = client.get(page).content.decode()
+    assert "Confirm as it stands" not in html and "2 carried-over answers confirmed." in html
+
+
 def test_prefill_only_from_the_same_country() -> None:
     fw = build_catalogue()
     other = make_assessment(framework=fw, cycle=2024)

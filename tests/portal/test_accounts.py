@@ -86,7 +86,7 @@ def test_enrolling_on_the_page_with_a_computed_code_opens_the_portal() -> None:
     reviewer: Any = UserFactory(username="enrols@unodc.example.org")
     reviewer.groups.add(make_reviewer().groups.get())
     client = Client()
-    assert sign_in(client, reviewer.email)["Location"] == "/assessments/"
+    assert sign_in(client, reviewer.email)["Location"] == "/assessments/secretariat/"
     page = client.get("/accounts/2fa/totp/activate/").content.decode()
     secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page) or re.search(
         r'value="([A-Z2-7]{32})"', page
@@ -108,8 +108,21 @@ def test_signing_in_with_a_factor_asks_for_the_code(team: dict[str, Any]) -> Non
     assert client.get("/assessments/").status_code == 302  # not signed in yet
     assert client.post("/accounts/2fa/authenticate/", {"code": "123456"}).status_code == 200
     done = client.post("/accounts/2fa/authenticate/", {"code": mfa.current_code(coordinator.totp_secret)})
-    assert done.status_code == 302
+    assert done.status_code == 302 and done["Location"] == "/assessments/"
     assert client.get("/assessments/").status_code == 200
+
+
+def test_a_reviewer_lands_on_the_secretariat_and_a_page_asked_for_comes_first() -> None:
+    reviewer = make_reviewer()
+    client = Client()
+    sign_in(client, reviewer.email)
+    done = client.post("/accounts/2fa/authenticate/", {"code": mfa.current_code(reviewer.totp_secret)})
+    assert done.status_code == 302 and done["Location"] == "/assessments/secretariat/"
+    other = make_reviewer("other-reviewer@unodc.example.org")
+    later = Client()
+    later.post("/accounts/login/?next=/framework/", {"login": other.email, "password": PASSWORD})
+    sent = later.post("/accounts/2fa/authenticate/", {"code": mfa.current_code(other.totp_secret)})
+    assert sent.status_code == 302 and sent["Location"] == "/framework/"
 
 
 def test_a_required_factor_cannot_be_removed_by_its_owner(team: dict[str, Any]) -> None:

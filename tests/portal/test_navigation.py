@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import path
 
 from assessments import services
+from portal.urls import urlpatterns as portal_urls
 from tests.factories import CountryFactory, build_catalogue, make_reviewer, make_team
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,38 @@ def test_country_members_and_anonymous_visitors_never_see_the_secretariat_link(s
             response = client.get(url, follow=True)
             assert response.status_code == 200, url
             assert SECRETARIAT_LINK not in response.content.decode(), url
+
+
+def broken(request: Any) -> Any:
+    raise RuntimeError("a bug behind an error page")
+
+
+# This module is also a URL configuration: the portal's, and a page that fails.
+urlpatterns = [path("broken/", broken), *portal_urls]
+
+
+def test_error_pages_have_the_sites_header_navigation_and_a_way_back(submitted: Any) -> None:
+    """403, 404 and 500 in the layout; the 500 needs nothing of the request (the database may be
+    what failed)."""
+    from django.core.exceptions import PermissionDenied
+    from django.test import override_settings
+
+    from portal import errors
+
+    _, team = submitted
+    client = Client()
+    client.force_login(team["contributor"])
+    missing = client.get("/assessments/999999/")
+    assert missing.status_code == 404
+    html = missing.content.decode()
+    assert 'class="site-header"' in html and 'aria-label="Main"' in html
+    assert 'href="/assessments/"' in html and "Not found" in html
+    assert "999999" not in html  # nothing of the address asked for
+    refused = errors.forbidden(client.get("/").wsgi_request, PermissionDenied())
+    assert refused.status_code == 403 and b'class="site-header"' in refused.content
+    with override_settings(ROOT_URLCONF=__name__):
+        failed = Client(raise_request_exception=False).get("/broken/")
+    assert failed.status_code == 500
+    page = failed.content.decode()
+    assert 'class="site-header"' in page and "Something went wrong on our side" in page
+    assert 'href="/assessments/"' in page and "Traceback" not in page
