@@ -20,13 +20,7 @@ from django.views.decorators.http import require_POST
 import audit
 from assessments import access
 from assessments.models import Assessment, Region
-from assessments.models.statuses import (
-    INDICATOR_DEFINITIONS,
-    INDICATOR_STATUSES,
-    MEASURE_DEFINITIONS,
-    MEASURE_STATUSES,
-    AnswerStatus,
-)
+from assessments.models.statuses import INDICATOR_STATUSES, MEASURE_STATUSES, describe
 from framework.models import Framework, Pillar
 
 from . import charts, gap, services
@@ -74,16 +68,9 @@ def how_scores(request: HttpRequest) -> HttpResponse:
 
 def status_scales() -> list[tuple[str, list[tuple[str, str]]]]:
     """Both scales, each status with its label and what it means."""
-    labels = dict(AnswerStatus.choices)
     return [
-        (
-            _("Framework indicators (minimum standards)"),
-            [(str(labels[s]), str(INDICATOR_DEFINITIONS[s])) for s in INDICATOR_STATUSES],
-        ),
-        (
-            _("Implementation measures"),
-            [(str(labels[s]), str(MEASURE_DEFINITIONS[s])) for s in MEASURE_STATUSES],
-        ),
+        (_("Framework indicators (minimum standards)"), describe(INDICATOR_STATUSES)),
+        (_("Implementation measures"), describe(MEASURE_STATUSES)),
     ]
 
 

@@ -14,14 +14,7 @@ from framework.models import Item
 
 from .assessments import Assessment
 from .evidence import Evidence
-from .statuses import (
-    INDICATOR_DEFINITIONS,
-    INDICATOR_STATUSES,
-    MEASURE_DEFINITIONS,
-    MEASURE_STATUSES,
-    NEEDS_JUSTIFICATION,
-    AnswerStatus,
-)
+from .statuses import INDICATOR_STATUSES, MEASURE_STATUSES, NEEDS_JUSTIFICATION, AnswerStatus, describe
 
 
 class Answer(models.Model):
@@ -97,10 +90,7 @@ class Answer(models.Model):
     @property
     def status_definitions(self) -> list[tuple[str, str]]:
         """Each status of the item's own scale with what it means."""
-        definitions = (
-            INDICATOR_DEFINITIONS if self.kind == Item.Kind.FRAMEWORK_INDICATOR else MEASURE_DEFINITIONS
-        )
-        return [(label, str(definitions[value])) for value, label in self.statuses]
+        return describe(value for value, _label in self.statuses)
 
     @property
     def is_answered(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,14 @@ MEASURE_DEFINITIONS: dict[str, Promise] = {
     AnswerStatus.NOT_APPLICABLE: _NOT_APPLICABLE,
     AnswerStatus.NOT_ASSESSED: _NOT_ASSESSED,
 }
+
+DEFINITIONS: dict[str, Promise] = {**INDICATOR_DEFINITIONS, **MEASURE_DEFINITIONS}
+
+
+def describe(statuses: Iterable[str]) -> list[tuple[str, str]]:
+    """Each of ``statuses`` with its label and what it means, in the reader's language."""
+    labels = dict(AnswerStatus.choices)
+    return [(str(labels[s]), str(DEFINITIONS[s])) for s in statuses]
 
 
 # The Framework is guidance, not a rigid instruction: departing from it needs a reason.
